@@ -1,0 +1,102 @@
+# Copyright (c) 2026, cdnops.cdn contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+
+    # Connection options of every module that calls a CDN API.
+    DOCUMENTATION = r"""
+options:
+  timeout:
+    description:
+      - Seconds to wait for one HTTP request (connect and read) before it counts as failed.
+      - Failed requests are retried as described in the notes.
+    type: int
+    default: 30
+  validate_certs:
+    description:
+      - Verify the endpoint's TLS certificate. Leave it on except against a test endpoint.
+    type: bool
+    default: true
+  ca_path:
+    description:
+      - A PEM file of CA certificates to verify the endpoint with, for example a corporate proxy's private CA.
+    type: path
+requirements:
+  - requests >= 2.25 (on the host that runs the module, normally the controller or the execution environment)
+notes:
+  - Network errors, HTTP 5xx and the vendor's throttling answers are retried up to 5 attempts in all, with exponential
+    backoff and jitter (about 30 seconds at worst), honouring the server's retry hint. Other errors fail at once.
+  - The module talks to the vendor's API from the host it runs on. Run it once, on the controller (C(delegate_to) set to
+    C(localhost) with C(run_once)), as the role C(cdnops.cdn.cdn_refresh) does, or from an ad-hoc command against C(localhost).
+"""
+
+    # Options of the refresh modules.
+    REFRESH = r"""
+options:
+  paths:
+    description:
+      - The URLs or directories to refresh.
+      - Each is trimmed, its scheme and host are lower-cased (international host names become IDNA), and characters a
+        URL cannot carry literally (spaces, non-ASCII, C(#), ...) are percent-encoded as UTF-8. An existing C(%XX)
+        escape is kept as it is, so an already encoded URL is never encoded twice; C(?), C(&) and C(=) are kept.
+      - Duplicates are dropped, keeping the first occurrence.
+      - Every path is validated before the first request, and the module fails naming every bad path, so bad input
+        never leaves half a refresh behind.
+      - An empty list refreshes nothing and reports RV(ignore:changed=false).
+      - From an ad-hoc command, separate paths with commas, or pass a JSON list when a URL contains a comma.
+    type: list
+    elements: str
+    required: true
+  wait:
+    description:
+      - Wait until every submitted task has finished.
+      - The module fails, naming the paths, if a task failed, and fails with what is done and what is not if
+        O(wait_timeout) passes first.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait when O(wait=true). The task status is polled every 1 to 10 seconds (growing).
+    type: int
+    default: 600
+"""
+
+    ATTRIBUTES_REFRESH = r"""
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying the target.
+    support: full
+    details:
+      - Validates, normalises and batches the paths and reads the quota where the vendor has one, sends no refresh,
+        and returns the batches it would submit.
+  diff_mode:
+    description: Returns details on what has changed (or would change in check mode) when in diff mode.
+    support: full
+    details:
+      - The diff lists the normalised paths that are (or would be) refreshed.
+  idempotent:
+    description: When run twice in a row with the same arguments, the second run reports no change.
+    support: none
+    details:
+      - A refresh is an action, not a state. Every run with paths submits new refresh tasks and reports a change.
+        Refresh only when something changed, for example from a handler, as the role C(cdnops.cdn.cdn_refresh) does.
+"""
+
+    ATTRIBUTES_INFO = r"""
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying the target.
+    support: full
+    details:
+      - The module only reads, so it runs the same way in check mode.
+  diff_mode:
+    description: Returns details on what has changed (or would change in check mode) when in diff mode.
+    support: N/A
+  idempotent:
+    description: When run twice in a row with the same arguments, the second run reports no change.
+    support: full
+"""

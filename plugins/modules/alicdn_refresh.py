@@ -1,0 +1,210 @@
+#!/usr/bin/python
+# Copyright (c) 2026, cdnops.cdn contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: alicdn_refresh
+short_description: Refresh (purge) cached URLs and directories on Alibaba Cloud CDN
+version_added: 0.1.0
+description:
+  - Submits Alibaba Cloud CDN C(RefreshObjectCaches) calls for a list of URLs, directories or regular expressions,
+    split into as few calls as the per-call limits allow (1000 URLs, 100 directories or 1 regular expression, and at most
+    10 domains per call).
+  - Before the first call it validates and normalises every path and checks C(DescribeRefreshQuota), failing without
+    sending anything when the paths do not fit in what is left of today's quota.
+  - It can wait for the tasks to finish (polling C(DescribeRefreshTaskById), 10 task IDs per call) and fails naming the
+    paths whose refresh failed.
+  - If a call fails part way, the result still lists the batches that were submitted (with their task IDs) and the paths
+    that were not, so nothing is lost silently.
+  - Besides C(https://host/path) and C(http://host/path), O(paths) may be C(host/path) without a scheme, as Alibaba accepts.
+    With O(object_type=regex) the paths are sent as written, after trimming and the host check.
+author:
+  - cdnops.cdn contributors
+extends_documentation_fragment:
+  - cdnops.cdn.common
+  - cdnops.cdn.common.refresh
+  - cdnops.cdn.common.attributes_refresh
+  - cdnops.cdn.alicdn
+  - cdnops.cdn.alicdn.actiongroup
+options:
+  object_type:
+    description:
+      - V(file) refreshes the given URLs.
+      - V(directory) refreshes everything under each path; every path must end with C(/).
+      - V(regex) refreshes the URLs matching each regular expression (one per call, 20 a day by default).
+      - V(ignore_params) refreshes the URLs ignoring their query string (C(IgnoreParams)).
+    type: str
+    choices: [file, directory, regex, ignore_params]
+    default: file
+  force:
+    description:
+      - With V(directory), V(regex) or V(ignore_params), refresh every matching resource even if it has not changed at the
+        origin (C(Force=true)). Alibaba ignores it for V(file).
+    type: bool
+    default: false
+seealso:
+  - module: cdnops.cdn.alicdn_refresh_info
+  - role: cdnops.cdn.cdn_refresh
+  - name: RefreshObjectCaches API reference
+    description: Alibaba Cloud's documentation of the call this module makes.
+    link: https://www.alibabacloud.com/help/en/cdn/developer-reference/api-cdn-2018-05-10-refreshobjectcaches
+  - name: Refresh and prefetch limits
+    description: The daily quotas and per-call limits this module batches to.
+    link: https://www.alibabacloud.com/help/en/cdn/user-guide/refresh-and-prefetch-resources
+"""
+
+EXAMPLES = r"""
+- name: Refresh two files after a deploy (credentials from ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET)
+  cdnops.cdn.alicdn_refresh:
+    paths:
+      - https://www.example.com/index.html
+      - https://www.example.com/css/site.css
+  delegate_to: localhost
+  run_once: true
+
+- name: Refresh two directories and wait until Alibaba reports them complete
+  cdnops.cdn.alicdn_refresh:
+    paths:
+      - https://static.example.com/img/
+      - https://static.example.com/js/
+    object_type: directory
+    wait: true
+    wait_timeout: 900
+  delegate_to: localhost
+  run_once: true
+  register: refresh
+
+- name: Show the task IDs
+  ansible.builtin.debug:
+    var: refresh.task_ids
+
+- name: Set the credentials once for every cdnops.cdn module of the play
+  module_defaults:
+    group/cdnops.cdn.alicdn:
+      access_key_id: "{{ vault_alicdn_access_key_id }}"
+      access_key_secret: "{{ vault_alicdn_access_key_secret }}"
+  block:
+    - name: Refresh every URL of a release list (batched to 1000 per call)
+      cdnops.cdn.alicdn_refresh:
+        paths: "{{ lookup('ansible.builtin.file', 'release-urls.txt').splitlines() }}"
+      delegate_to: localhost
+      run_once: true
+"""
+
+RETURN = r"""
+paths:
+  description: The normalised, de-duplicated paths, in the order given.
+  returned: always
+  type: list
+  elements: str
+  sample: [https://www.example.com/index.html, https://www.example.com/caf%C3%A9.html]
+batches:
+  description:
+    - One entry per C(RefreshObjectCaches) call that was submitted (in check mode, that would be submitted).
+    - On failure, only the calls that were submitted.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    object_type:
+      description: The O(object_type) of the call.
+      type: str
+      sample: file
+    paths:
+      description: The paths of the call.
+      type: list
+      elements: str
+    task_id:
+      description: The C(RefreshTaskId) Alibaba returned; several IDs are comma-separated. V(null) in check mode.
+      type: str
+      sample: '17532441324'
+    request_id:
+      description: Alibaba's C(RequestId) of the call, for support tickets. V(null) in check mode.
+      type: str
+      sample: D61E4801-EAFF-4A63-AAE1-FBF6CE1CFD1C
+task_ids:
+  description: Every refresh task ID, once each.
+  returned: always
+  type: list
+  elements: str
+  sample: ['17532441324', '17532441325']
+not_submitted:
+  description: The paths that were not submitted because a call failed. Empty on success.
+  returned: always
+  type: list
+  elements: str
+already_queued:
+  description: Paths the vendor reported as already queued. Always empty for Alibaba, which has no such answer.
+  returned: always
+  type: list
+  elements: str
+quota:
+  description: Today's quota for O(object_type) before this run, from C(DescribeRefreshQuota).
+  returned: when there was something to refresh and the quota could be read
+  type: dict
+  contains:
+    object_type:
+      description: The O(object_type) the quota is for.
+      type: str
+    limit:
+      description: The daily limit.
+      type: int
+      sample: 10000
+    remaining:
+      description: What was left today before this run.
+      type: int
+      sample: 9000
+    needed:
+      description: What this run uses.
+      type: int
+      sample: 2500
+tasks:
+  description: The state of every task when the module stopped waiting.
+  returned: when O(wait=true) and something was submitted
+  type: list
+  elements: dict
+  contains:
+    task_id:
+      description: The task ID.
+      type: str
+    status:
+      description: V(complete), V(failed) or V(running) (not finished when the wait ended).
+      type: str
+    progress:
+      description: Average progress of the task's paths, in percent.
+      type: float
+      sample: 100.0
+    reason:
+      description: Alibaba's failure description, for example C(Origin Timeout); V(null) if none failed.
+      type: str
+    paths:
+      description: The paths of the task.
+      type: list
+      elements: str
+    failed_paths:
+      description: The paths of the task whose refresh failed.
+      type: list
+      elements: str
+failed_paths:
+  description: Every path whose refresh failed.
+  returned: when O(wait=true) and something was submitted
+  type: list
+  elements: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.cdnops.cdn.plugins.module_utils._alicdn import REFRESH_ARGUMENT_SPEC, AlicdnClient
+from ansible_collections.cdnops.cdn.plugins.module_utils._engine import connect, run_refresh
+
+
+def main():
+    module = AnsibleModule(argument_spec=REFRESH_ARGUMENT_SPEC, supports_check_mode=True)
+    run_refresh(module, connect(module, AlicdnClient))
+
+
+if __name__ == '__main__':
+    main()

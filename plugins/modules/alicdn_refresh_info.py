@@ -1,0 +1,132 @@
+#!/usr/bin/python
+# Copyright (c) 2026, cdnops.cdn contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: alicdn_refresh_info
+short_description: Read Alibaba Cloud CDN refresh tasks and today's refresh quota
+version_added: 0.1.0
+description:
+  - Returns today's refresh quota (C(DescribeRefreshQuota)) for every object type.
+  - Returns the state of refresh tasks given by ID (C(DescribeRefreshTaskById), 10 IDs per call) or by path
+    (C(DescribeRefreshTasks)). Alibaba keeps tasks for 3 days.
+  - Sends only read-only calls.
+author:
+  - cdnops.cdn contributors
+extends_documentation_fragment:
+  - cdnops.cdn.common
+  - cdnops.cdn.common.attributes_info
+  - cdnops.cdn.alicdn
+  - cdnops.cdn.alicdn.actiongroup
+options:
+  task_ids:
+    description:
+      - Refresh task IDs, for example RV(cdnops.cdn.alicdn_refresh#module:task_ids) of an earlier refresh.
+    type: list
+    elements: str
+    default: []
+  paths:
+    description:
+      - Paths whose refresh tasks of the last 3 days to return. They are normalised as M(cdnops.cdn.alicdn_refresh) does, so
+        the same text finds the tasks it submitted.
+    type: list
+    elements: str
+    default: []
+seealso:
+  - module: cdnops.cdn.alicdn_refresh
+  - name: DescribeRefreshTaskById API reference
+    description: Alibaba Cloud's documentation of the task query this module makes.
+    link: https://www.alibabacloud.com/help/en/cdn/developer-reference/api-cdn-2018-05-10-describerefreshtaskbyid
+"""
+
+EXAMPLES = r"""
+- name: How much refresh quota is left today?
+  cdnops.cdn.alicdn_refresh_info:
+  delegate_to: localhost
+  run_once: true
+  register: cdn
+
+- name: Stop before a big refresh that would not fit
+  ansible.builtin.assert:
+    that: cdn.quota.file.remaining >= 5000
+    fail_msg: "Only {{ cdn.quota.file.remaining }} URL refreshes left today"
+
+- name: Wait until an earlier refresh has finished (without submitting anything)
+  cdnops.cdn.alicdn_refresh_info:
+    task_ids: "{{ refresh.task_ids }}"
+  delegate_to: localhost
+  run_once: true
+  register: status
+  until: status.tasks | rejectattr('status', 'in', ['complete', 'failed']) | list | length == 0
+  retries: 30
+  delay: 10
+"""
+
+RETURN = r"""
+quota:
+  description: Today's refresh quota per object type.
+  returned: success
+  type: dict
+  contains:
+    file:
+      description: URL refreshes (C(UrlQuota), C(UrlRemain)), as a dict with C(limit) and C(remaining).
+      type: dict
+      sample: {limit: 10000, remaining: 9000}
+    directory:
+      description: Directory refreshes (C(DirQuota), C(DirRemain)).
+      type: dict
+    regex:
+      description: Regular-expression refreshes (C(RegexQuota), C(RegexRemain)).
+      type: dict
+    ignore_params:
+      description: Refreshes ignoring parameters (C(IgnoreParamsQuota), C(IgnoreParamsRemain)).
+      type: dict
+tasks:
+  description: One entry per task, those asked for by ID first.
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    task_id:
+      description: The task ID.
+      type: str
+    status:
+      description: V(complete), V(failed) or V(running). A task Alibaba does not know (yet) is V(running) with no paths.
+      type: str
+    progress:
+      description: Average progress of the task's paths, in percent.
+      type: float
+    reason:
+      description: Alibaba's failure description, V(null) if no path failed.
+      type: str
+    created:
+      description: When the task was created (UTC, ISO 8601).
+      type: str
+      sample: '2026-11-22T03:04:05Z'
+    paths:
+      description: The paths of the task.
+      type: list
+      elements: str
+    failed_paths:
+      description: The paths whose refresh failed.
+      type: list
+      elements: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.cdnops.cdn.plugins.module_utils._alicdn import INFO_ARGUMENT_SPEC, AlicdnClient, describe
+from ansible_collections.cdnops.cdn.plugins.module_utils._engine import connect, fail_on_error
+
+
+def main():
+    module = AnsibleModule(argument_spec=INFO_ARGUMENT_SPEC, supports_check_mode=True)
+    client = connect(module, AlicdnClient)
+    module.exit_json(changed=False, **fail_on_error(module, describe, client, module.params['task_ids'], module.params['paths']))
+
+
+if __name__ == '__main__':
+    main()

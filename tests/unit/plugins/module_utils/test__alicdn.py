@@ -1,0 +1,137 @@
+# Copyright (c) 2026, cdnops.cdn contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The Alibaba signer against the published vectors (vendor-apis.md A2.4), and the client's answer handling."""
+
+from __future__ import annotations
+
+import calendar
+import time
+
+import pytest
+
+from ansible_collections.cdnops.cdn.plugins.module_utils import _alicdn
+from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError
+
+V2_1 = dict(AccessKeyId='testid', Action='DescribeRegions', Format='XML', SignatureMethod='HMAC-SHA1',
+            SignatureNonce='3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf', SignatureVersion='1.0', Timestamp='2016-02-23T12:46:24Z',
+            Version='2014-05-26')
+V2_2 = dict(AccessKeyId='testid', Action='DescribeDedicatedHosts', Format='JSON', RegionId='cn-beijing', SignatureMethod='HMAC-SHA1',
+            SignatureNonce='edb2b34af0af9a6d14deaf7c1a5315eb', SignatureVersion='1.0', Timestamp='2023-03-13T08:34:30Z',
+            Version='2014-05-26')
+V2_3 = dict(SignatureVersion='1.0', Format='JSON', Timestamp='2015-08-06T02:19:46Z', AccessKeyId='testid', SignatureMethod='HMAC-SHA1',
+            Version='2014-11-11', Action='DescribeCdnService', SignatureNonce='9b7a44b0-3be1-11e5-8c73-08002700c460')
+OBJECT_PATH = 'http://example.com/a b/*.jpg?x=1~\nhttp://example.com/dir/'
+V2_5 = dict(ObjectPath=OBJECT_PATH, ObjectType='File', Version='2018-05-10', Action='RefreshObjectCaches', Format='JSON',
+            RegionId='cn-hangzhou', SignatureMethod='HMAC-SHA1', SignatureType='', SignatureVersion='1.0', AccessKeyId='testid',
+            SignatureNonce='c1a2f1e0-0000-4000-8000-000000000001', Timestamp='2024-01-02T03:04:05Z')
+V2_6 = dict(Action='RefreshObjectCaches', Format='json', Version='2018-05-10', Timestamp='2024-01-02T03:04:05Z',
+            SignatureNonce='c1a2f1e000004000800000000000001a', SignatureMethod='HMAC-SHA1', SignatureVersion='1.0', AccessKeyId='testid',
+            Force='True', ObjectPath=OBJECT_PATH, ObjectType='File')
+V2_7 = dict(AccessKeyId='testid', Action='RefreshObjectCaches', Format='JSON', ObjectPath=OBJECT_PATH, ObjectType='File',
+            SignatureMethod='HMAC-SHA1', SignatureNonce='c1a2f1e0-0000-4000-8000-000000000001', SignatureVersion='1.0',
+            Timestamp='2024-01-02T03:04:05Z', Version='2018-05-10')
+V2_4 = dict(V2_1, SignatureType='')
+
+
+@pytest.mark.parametrize('method, params, expected', [
+    ('GET', V2_1, 'OLeaidS1JvxuMvnyHOwuJ+uX5qY='),
+    ('GET', V2_2, '9NaGiOspFP5UPcwX8Iwt2YJXXuk='),
+    ('GET', V2_3, 'KkkQOf0ymKf4yVZLggy6kYiwgFs='),
+    ('GET', V2_4, 'l2RHWHoXOKbFEAkq17TTwV31vac='),
+    ('POST', V2_5, 'pHw7Y0xVMW8VXK8haKGki780EzI='),
+    ('POST', V2_6, 'X9kFf/pbKJET1cnHyHzub4MM2Hc='),
+    ('GET', V2_7, 'V09+jmhPFegbOWaLyNIfcefz5a8='),
+    ('POST', V2_7, 'y3JpeHkwUNQAGjnpCtvMz3YzZmg='),
+], ids=['V2-1', 'V2-2', 'V2-3', 'V2-4', 'V2-5', 'V2-6', 'V2-7-GET', 'V2-7-POST'])
+def test_published_signature_vectors(method, params, expected):
+    assert _alicdn.sign(method, params, 'testsecret') == expected
+
+
+def test_string_to_sign_encodes_twice():
+    expected = ('GET&%2F&AccessKeyId%3Dtestid%26Action%3DDescribeRegions%26Format%3DXML%26SignatureMethod%3DHMAC-SHA1'
+                '%26SignatureNonce%3D3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf%26SignatureVersion%3D1.0'
+                '%26Timestamp%3D2016-02-23T12%253A46%253A24Z%26Version%3D2014-05-26')
+    assert _alicdn.string_to_sign('GET', V2_1) == expected
+
+
+@pytest.mark.parametrize('raw, encoded', [(' ', '%20'), ('*', '%2A'), ('~', '~'), ('+', '%2B'), ('/', '%2F'), ('%', '%25'), ('\n', '%0A'),
+                                          ('é', '%C3%A9')])
+def test_percent_encode_rule(raw, encoded):
+    assert _alicdn.percent_encode(raw) == encoded
+
+
+def test_signed_query_with_pinned_clock_and_nonce_gives_v2_7():
+    now = calendar.timegm(time.strptime('2024-01-02T03:04:05Z', '%Y-%m-%dT%H:%M:%SZ'))
+    credentials = dict(access_key_id='testid', access_key_secret='testsecret')
+    query = _alicdn.signed_query('RefreshObjectCaches', dict(ObjectPath=OBJECT_PATH, ObjectType='File'), credentials,
+                                 now=lambda: now, nonce=lambda: 'c1a2f1e0-0000-4000-8000-000000000001')
+    assert query['Signature'] == 'y3JpeHkwUNQAGjnpCtvMz3YzZmg='
+    assert 'ObjectPath' not in query  # operation parameters travel in the form body
+    assert 'SecurityToken' not in query
+
+
+def test_security_token_is_signed():
+    credentials = dict(access_key_id='STS.id', access_key_secret='s', security_token='token/with+chars=')
+    query = _alicdn.signed_query('DescribeRefreshQuota', {}, credentials, now=lambda: 0, nonce=lambda: 'n')
+    unsigned = dict((k, v) for k, v in query.items() if k != 'Signature')
+    assert query['SecurityToken'] == 'token/with+chars='
+    assert query['Signature'] == _alicdn.sign('POST', unsigned, 's')
+
+
+class FakeResponse:
+    """Just the attributes parse_response reads; the HTTP exchanges themselves are tested against the sandbox."""
+
+    def __init__(self, status_code, text, headers=None):
+        self.status_code = status_code
+        self.text = text
+        self.headers = headers or {}
+
+    def json(self):
+        import json
+        return json.loads(self.text)
+
+
+def test_error_mapping_keeps_code_status_request_id_and_hides_string_to_sign():
+    body = ('{"RequestId":"R-1","HostId":"cdn.aliyuncs.com","Code":"SignatureDoesNotMatch","Message":'
+            '"Specified signature is not matched with our calculation. server string to sign is:POST&%2F&SecurityToken%3Dsecret-token"}')
+    with pytest.raises(ApiError) as info:
+        _alicdn.parse_response('RefreshObjectCaches')(FakeResponse(400, body))
+    error = info.value
+    assert (error.http_status, error.code, error.request_id, error.retryable) == (400, 'SignatureDoesNotMatch', 'R-1', False)
+    assert 'secret-token' not in str(error)
+    assert 'check access_key_secret' in str(error)
+
+
+@pytest.mark.parametrize('status, code, retryable', [
+    (503, 'Throttling', True), (400, 'Throttling.User', True), (500, 'InternalError', True), (403, 'ServiceBusy', True),
+    (400, 'QuotaExceeded.Refresh', False), (404, 'InvalidDomain.NotFound', False), (400, 'InvalidTimeStamp.Expired', False),
+])
+def test_retryable_codes(status, code, retryable):
+    with pytest.raises(ApiError) as info:
+        _alicdn.parse_response('RefreshObjectCaches')(FakeResponse(status, '{"Code":"%s","Message":"m","RequestId":"r"}' % code))
+    assert info.value.retryable is retryable
+
+
+def test_non_json_answer_is_an_api_error_not_a_traceback():
+    with pytest.raises(ApiError) as info:
+        _alicdn.parse_response('RefreshObjectCaches')(FakeResponse(502, '<html>Bad Gateway</html>', {'Retry-After': '3'}))
+    assert info.value.retryable and info.value.retry_after == 3
+    assert 'not JSON' in str(info.value) and 'HTTP 502' in str(info.value)
+
+
+def test_throttling_hint_in_milliseconds():
+    with pytest.raises(ApiError) as info:
+        _alicdn.parse_response('RefreshObjectCaches')(FakeResponse(503, '{"Code":"Throttling","Message":"m"}', {'x-acs-retry-after': '2500'}))
+    assert info.value.retry_after == 2.5
+
+
+def test_rows_fold_into_tasks():
+    rows = [dict(TaskId='1', ObjectPath='http://a.com/x', Status='Complete', Process='100%', Description=''),
+            dict(TaskId='1', ObjectPath='http://a.com/y', Status='Failed', Process='100%', Description='Origin Timeout'),
+            dict(TaskId='2', ObjectPath='http://a.com/z', Status='Refreshing', Process='40%', Description='')]
+    one, two, three = _alicdn.tasks_from_rows(['1', '2', '3'], rows)
+    assert (one['status'], one['failed_paths'], one['reason']) == ('failed', ['http://a.com/y'], 'Origin Timeout')
+    assert (two['status'], two['progress']) == ('running', 40.0)
+    assert (three['status'], three['paths']) == ('running', [])
