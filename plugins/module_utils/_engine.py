@@ -245,9 +245,10 @@ def run_refresh(module, client):
         if submission is None:
             result['not_submitted'].extend(urls)
             continue
-        result['already_queued'].extend(submission.get('already_queued') or [])
+        queued = submission.get('already_queued') or []
+        result['already_queued'].extend(queued)
         if submission.get('task_id'):
-            result['batches'].append(dict(object_type=object_type, paths=urls, task_id=submission['task_id'],
+            result['batches'].append(dict(object_type=object_type, paths=[url for url in urls if url not in queued], task_id=submission['task_id'],
                                           request_id=submission.get('request_id')))
             result['task_ids'].extend(tid for tid in submission['task_ids'] if tid not in result['task_ids'])
     result['changed'] = bool(result['task_ids'])

@@ -1,0 +1,93 @@
+#!/usr/bin/python
+# Copyright (c) 2026, cdnops.cdn contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: jdcdn_refresh_info
+short_description: Read the state of JD Cloud CDN refresh tasks
+version_added: 0.1.0
+description:
+  - Returns the state of refresh tasks given by ID, one C(POST /api/refreshQuery) call per task (JD's legacy opencdn API).
+  - JD does not say which paths a task refreshed, so unlike RV(cdnops.cdn.jdcdn_refresh#module:tasks) the tasks carry no
+    paths.
+  - Sends only read-only calls.
+author:
+  - cdnops.cdn contributors
+extends_documentation_fragment:
+  - cdnops.cdn.common
+  - cdnops.cdn.common.attributes_info
+  - cdnops.cdn.jdcdn
+  - cdnops.cdn.jdcdn.actiongroup
+options:
+  task_ids:
+    description:
+      - Refresh task IDs, for example RV(cdnops.cdn.jdcdn_refresh#module:task_ids) of an earlier refresh.
+      - The module fails if JD does not know one of them for O(username).
+    type: list
+    elements: str
+    required: true
+seealso:
+  - module: cdnops.cdn.jdcdn_refresh
+  - name: JD Cloud CDN open API, query refresh
+    description: JD's documentation of the task query this module makes.
+    link: https://github.com/jdcloudcom/en/blob/master/documentation/Storage-and-CDN/CDN/API-Reference/CDN-Open-API/Query-refresh.md
+"""
+
+EXAMPLES = r"""
+- name: Wait until an earlier refresh has finished (without submitting anything)
+  cdnops.cdn.jdcdn_refresh_info:
+    task_ids: "{{ refresh.task_ids }}"
+  delegate_to: localhost
+  run_once: true
+  register: status
+  until: status.tasks | rejectattr('status', 'in', ['complete', 'failed']) | list | length == 0
+  retries: 30
+  delay: 10
+
+- name: Fail if any of them failed
+  ansible.builtin.assert:
+    that: status.tasks | selectattr('status', 'equalto', 'failed') | list | length == 0
+    fail_msg: "JD failed to refresh task(s) {{ status.tasks | selectattr('status', 'equalto', 'failed') | map(attribute='task_id') | join(', ') }}"
+"""
+
+RETURN = r"""
+tasks:
+  description: One entry per task, in the order of O(task_ids).
+  returned: success
+  type: list
+  elements: dict
+  contains:
+    task_id:
+      description: The task ID.
+      type: str
+      sample: 93820486-226d-459b-b33f-5124b566cab7
+    status:
+      description: V(complete), V(failed) or V(running).
+      type: str
+      sample: complete
+    progress:
+      description: JD reports no progress, so V(100.0) when the task is complete, else V(0.0).
+      type: float
+      sample: 100.0
+    reason:
+      description: JD's message for a failed task; V(null) unless the task failed.
+      type: str
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.cdnops.cdn.plugins.module_utils._engine import connect, fail_on_error
+from ansible_collections.cdnops.cdn.plugins.module_utils._jdcdn import INFO_ARGUMENT_SPEC, JdcdnClient
+
+
+def main():
+    module = AnsibleModule(argument_spec=INFO_ARGUMENT_SPEC, supports_check_mode=True)
+    client = connect(module, JdcdnClient)
+    module.exit_json(changed=False, tasks=fail_on_error(module, client.task_info, module.params['task_ids']))
+
+
+if __name__ == '__main__':
+    main()
