@@ -140,6 +140,10 @@ already_queued:
   type: list
   elements: str
   sample: [https://www.example.com/index.html]
+quota:
+  description: Always V(null); JD's legacy API has no quota call.
+  returned: when there was something to refresh
+  type: dict
 tasks:
   description: The state of every task when the module stopped waiting.
   returned: when O(wait=true) and something was submitted

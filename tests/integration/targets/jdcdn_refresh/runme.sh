@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Runs jdcdn_refresh and jdcdn_refresh_info through ansible-playbook against a sandbox this script starts and stops.
+# Credentials and the endpoint reach the modules only through the environment, as AWX injects them.
+set -eu -o pipefail
+
+# ansible-test runs this from a temporary copy of the target, with the collection on ANSIBLE_COLLECTIONS_PATH.
+collection=${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/cdnops/cdn
+localhost=(-i localhost, -c local -e "ansible_python_interpreter=$(command -v python)")
+sandbox_log=$(mktemp)
+python "$collection/tests/sandbox/cdn_sandbox.py" --port 0 --task-delay 3 --fail-pattern broken >"$sandbox_log" 2>&1 &
+sandbox_pid=$!
+trap 'kill "$sandbox_pid" 2>/dev/null || true; rm -f "$sandbox_log"' EXIT
+for _ in $(seq 50); do grep -q '^listening on ' "$sandbox_log" && break; sleep 0.1; done
+sandbox_url=$(sed -n 's/^listening on //p' "$sandbox_log" | head -n 1)
+[ -n "$sandbox_url" ] || { cat "$sandbox_log"; exit 1; }
+
+export JDCDN_USERNAME=sandbox_user
+export JDCDN_SECRET_KEY=sandbox-demo-secret
+export JDCDN_ENDPOINT=$sandbox_url
+export NO_PROXY=127.0.0.1
+
+# Today's signatures (UTC+8 date) for the right and the wrong key: valid all day, so they must never be printed.
+signatures=$(python - <<'PY'
+import hashlib, os, time
+date = time.strftime('%Y%m%d', time.gmtime(time.time() + 8 * 3600))
+for secret in (os.environ['JDCDN_SECRET_KEY'], 'not-the-secret-key'):
+    print(hashlib.md5((date + os.environ['JDCDN_USERNAME'] + secret).encode()).hexdigest())
+PY
+)
+no_secrets() {
+  ! grep -q -e "$JDCDN_SECRET_KEY" -e not-the-secret-key $(printf -- ' -e %s' $signatures) "$1"
+}
+
+ansible-playbook "${localhost[@]}" playbook.yml -e "sandbox_url=$sandbox_url" "$@" | tee playbook.out
+no_secrets playbook.out
+
+# Ad-hoc use, as the docs show it: check mode sends nothing at all (JD has no read-only quota call).
+reset() { python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/_sandbox/reset", data=b"")' "$sandbox_url"; }
+actions() {
+  python - "$sandbox_url" "$@" <<'PY'
+import json, sys, urllib.request
+calls = json.load(urllib.request.urlopen(sys.argv[1] + '/_sandbox/requests'))
+assert [c['action'] for c in calls] == sys.argv[2:], calls
+PY
+}
+reset
+ansible localhost "${localhost[@]}" -m cdnops.cdn.jdcdn_refresh -a 'paths=https://www.example.com/adhoc.html' --check -vvvv | tee adhoc.out
+grep -q '"changed": true' adhoc.out
+no_secrets adhoc.out
+actions
+
+ansible localhost "${localhost[@]}" -m cdnops.cdn.jdcdn_refresh -a 'paths=https://www.example.com/adhoc.html,https://www.example.com/b.html' -vvvv | tee adhoc.out
+grep -q '"changed": true' adhoc.out
+no_secrets adhoc.out
+actions refresh
+rm -f playbook.out adhoc.out
