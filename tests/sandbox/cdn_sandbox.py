@@ -49,7 +49,7 @@ class SandboxConfig:
         return any(pattern in path for pattern in self.fail_patterns)
 
 
-def _normalised(key, value):
+def _normalised(config, key, value):
     if key == 'domains' and value is not None:
         if isinstance(value, str):
             value = value.split(',')
@@ -57,7 +57,7 @@ def _normalised(key, value):
     if key == 'fail_patterns':
         return (value,) if isinstance(value, str) else tuple(value)
     if key == 'alicdn_quota':
-        return {**DEFAULT_ALICDN_QUOTA, **value}
+        return {**config.alicdn_quota, **value}
     if key == 'alicdn_sts':
         return {key_id: tuple(pair) for key_id, pair in value.items()}
     return value
@@ -108,7 +108,7 @@ class Sandbox:
             raise ValueError(f'unknown sandbox setting(s): {", ".join(sorted(unknown))}')
         with self._lock:
             for key, value in changes.items():
-                setattr(self.config, key, _normalised(key, value))
+                setattr(self.config, key, _normalised(self.config, key, value))
 
     def config_snapshot(self):
         with self._lock:
@@ -142,7 +142,7 @@ class Sandbox:
     def start(self):
         self._server = ThreadingHTTPServer((self.host, self.port), _make_handler(self))
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, name='cdn-sandbox', daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name='cdn-sandbox', daemon=True)
         self._thread.start()
         return self
 

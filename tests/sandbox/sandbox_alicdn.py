@@ -119,10 +119,9 @@ def v3_signature(secret, string_to_sign):
 
 def parse_v3_authorization(value):
     """'ACS3-HMAC-SHA256 Credential=ID,SignedHeaders=a;b,Signature=hex' -> dict, or None when malformed."""
-    algorithm, _, rest = value.partition(' ')
-    if algorithm != V3_ALGORITHM:
+    if not value.startswith(f'{V3_ALGORITHM} '):
         return None
-    fields = dict(part.strip().partition('=')[::2] for part in rest.split(','))
+    fields = dict(part.strip().partition('=')[::2] for part in value[len(V3_ALGORITHM) + 1:].split(','))
     if not all(fields.get(name) for name in ('Credential', 'SignedHeaders', 'Signature')):
         return None
     return fields
@@ -194,6 +193,18 @@ def path_domain(path):
     return hostname
 
 
+def is_v3_request(request):
+    return (request.header('authorization') or '').startswith('ACS3-')
+
+
+def format_of(request, params):
+    """JSON or XML: the Format parameter (any case); without a valid one, XML for V2 and JSON for V3."""
+    requested = (params.get('Format') or '').upper()
+    if requested in ('JSON', 'XML'):
+        return requested
+    return 'JSON' if is_v3_request(request) else 'XML'
+
+
 def xml_element(name, value):
     if isinstance(value, list):
         return ''.join(xml_element(name, item) for item in value)
@@ -232,14 +243,12 @@ class AliCdn:
         return action, params
 
     def handle(self, request, action, params):
-        is_v3 = (request.header('authorization') or '').startswith('ACS3-')
+        is_v3 = is_v3_request(request)
         request_id = new_request_id()
-        response_format = 'JSON' if is_v3 else 'XML'
+        response_format = format_of(request, params)
         try:
-            if params.get('Format'):
-                if params['Format'].upper() not in ('JSON', 'XML'):
-                    raise AliError(400, 'InvalidParameter.Format', 'Specified parameter Format is not valid.')
-                response_format = params['Format'].upper()
+            if params.get('Format') and params['Format'].upper() not in ('JSON', 'XML'):
+                raise AliError(400, 'InvalidParameter.Format', 'Specified parameter Format is not valid.')
             operation = self._operation(request, action, params, is_v3)
             if is_v3:
                 self._authenticate_v3(request)
@@ -251,9 +260,7 @@ class AliCdn:
         return self.success_response(action, result, response_format, request_id)
 
     def fault_response(self, kind, request, params):
-        del request
-        response_format = (params.get('Format') or 'JSON').upper()
-        return self.error_response(AliError(*FAULTS[kind]), 'XML' if response_format == 'XML' else 'JSON', new_request_id())
+        return self.error_response(AliError(*FAULTS[kind]), format_of(request, params), new_request_id())
 
     # -- responses ----------------------------------------------------------------------------------------
 

@@ -87,7 +87,7 @@ def url_domain(url):
 def url_list(value):
     """'instances' / 'publish_urls': one URL string or a list of them; None when absent or empty."""
     if isinstance(value, str):
-        value = [value]
+        value = [value] if value else []
     if not isinstance(value, list) or not value:
         return None
     if not all(isinstance(url, str) and url.strip() for url in value):
