@@ -23,7 +23,7 @@ description:
   - If a call fails part way, the result still lists the batches that were submitted (with their task IDs) and the paths
     that were not, so nothing is lost silently.
 author:
-  - cdnops.cdn contributors
+  - cdnops.cdn maintainers (@cdnops)
 extends_documentation_fragment:
   - cdnops.cdn.common
   - cdnops.cdn.common.refresh
@@ -42,7 +42,6 @@ notes:
   - O(paths) must be full URLs, C(http://host/path) or C(https://host/path).
 seealso:
   - module: cdnops.cdn.jdcdn_refresh_info
-  - role: cdnops.cdn.cdn_refresh
   - name: JD Cloud CDN open API, refresh
     description: JD's documentation of the call this module makes.
     link: https://github.com/jdcloudcom/en/blob/master/documentation/Storage-and-CDN/CDN/API-Reference/CDN-Open-API/Refresh.md
