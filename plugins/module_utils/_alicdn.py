@@ -1,5 +1,5 @@
 # Copyright (c) 2026, cdnops.cdn contributors
-# BSD 2-Clause License (see https://opensource.org/licenses/BSD-2-Clause)
+# BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
 # Private to the cdnops.cdn collection: no compatibility promise outside it.
@@ -116,7 +116,7 @@ def form_encode(params):
 def _error_message(body):
     message = str(body.get('Message') or '')
     # SignatureDoesNotMatch quotes the server's StringToSign, which carries the STS token when there is one.
-    message = message.split(' server string to sign is:')[0]
+    message = message.partition(' server string to sign is:')[0]
     hint = HINTS.get(body.get('Code'))
     return '%s (%s)' % (message, hint) if hint else message
 

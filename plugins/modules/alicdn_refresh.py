@@ -22,7 +22,7 @@ description:
   - Besides C(https://host/path) and C(http://host/path), O(paths) may be C(host/path) without a scheme, as Alibaba accepts.
     With O(object_type=regex) the paths are sent as written, after trimming and the host check.
 author:
-  - cdnops.cdn contributors
+  - cdnops.cdn maintainers (@cdnops)
 extends_documentation_fragment:
   - cdnops.cdn.common
   - cdnops.cdn.common.refresh
@@ -47,7 +47,6 @@ options:
     default: false
 seealso:
   - module: cdnops.cdn.alicdn_refresh_info
-  - role: cdnops.cdn.cdn_refresh
   - name: RefreshObjectCaches API reference
     description: Alibaba Cloud's documentation of the call this module makes.
     link: https://www.alibabacloud.com/help/en/cdn/developer-reference/api-cdn-2018-05-10-refreshobjectcaches

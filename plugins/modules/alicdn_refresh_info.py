@@ -15,7 +15,7 @@ description:
     (C(DescribeRefreshTasks)). Alibaba keeps tasks for 3 days.
   - Sends only read-only calls.
 author:
-  - cdnops.cdn contributors
+  - cdnops.cdn maintainers (@cdnops)
 extends_documentation_fragment:
   - cdnops.cdn.common
   - cdnops.cdn.common.attributes_info

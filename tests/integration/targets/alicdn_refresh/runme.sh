@@ -5,7 +5,7 @@ set -eu -o pipefail
 
 # ansible-test runs this from a temporary copy of the target, with the collection on ANSIBLE_COLLECTIONS_PATH.
 collection=${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/cdnops/cdn
-localhost=(-i localhost, -c local -e "ansible_python_interpreter=$(command -v python)")
+localhost=(-i 'localhost,' -c local -e "ansible_python_interpreter=$(command -v python)")
 sandbox_log=$(mktemp)
 python "$collection/tests/sandbox/cdn_sandbox.py" --port 0 --task-delay 0.5 --fail-pattern broken >"$sandbox_log" 2>&1 &
 sandbox_pid=$!
@@ -20,13 +20,13 @@ export ALICDN_ENDPOINT=$sandbox_url
 export NO_PROXY=127.0.0.1
 
 ansible-playbook "${localhost[@]}" playbook.yml -e "sandbox_url=$sandbox_url" "$@" | tee playbook.out
-! grep -q "$ALIBABA_CLOUD_ACCESS_KEY_SECRET" playbook.out
+if grep -q "$ALIBABA_CLOUD_ACCESS_KEY_SECRET" playbook.out; then echo 'the secret leaked into the output' >&2; exit 1; fi
 
 # Ad-hoc use, as the README shows it: check mode sends no refresh.
 python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/_sandbox/reset", data=b"")' "$sandbox_url"
 ansible localhost "${localhost[@]}" -m cdnops.cdn.alicdn_refresh -a 'paths=https://www.example.com/adhoc.html' --check -vvvv | tee adhoc.out
 grep -q '"changed": true' adhoc.out
-! grep -q "$ALIBABA_CLOUD_ACCESS_KEY_SECRET" adhoc.out
+if grep -q "$ALIBABA_CLOUD_ACCESS_KEY_SECRET" adhoc.out; then echo 'the secret leaked into the output' >&2; exit 1; fi
 python - "$sandbox_url" <<'PY'
 import json, sys, urllib.request
 calls = json.load(urllib.request.urlopen(sys.argv[1] + '/_sandbox/requests'))

@@ -28,12 +28,12 @@ def test_quota_reflects_what_was_used_today(sandbox):
 
 
 def test_tasks_by_id_and_by_path(sandbox):
-    submitted, _ = run_module(alicdn_refresh, dict(paths=['https://www.example.com/x y.js'], **connection(sandbox)))
+    submitted = run_module(alicdn_refresh, dict(paths=['https://www.example.com/x y.js'], **connection(sandbox)))[0]
     task_id = submitted['task_ids'][0]
     sandbox.requests.clear()
 
-    by_id, _ = run_module(alicdn_refresh_info, dict(task_ids=[task_id, task_id], **connection(sandbox)))
-    by_path, _ = run_module(alicdn_refresh_info, dict(paths=['https://www.example.com/x y.js'], **connection(sandbox)), check_mode=True)
+    by_id = run_module(alicdn_refresh_info, dict(task_ids=[task_id, task_id], **connection(sandbox)))[0]
+    by_path = run_module(alicdn_refresh_info, dict(paths=['https://www.example.com/x y.js'], **connection(sandbox)), check_mode=True)[0]
 
     assert [task['task_id'] for task in by_id['tasks']] == [task_id]
     assert by_id['tasks'][0]['paths'] == ['https://www.example.com/x%20y.js']
@@ -43,7 +43,7 @@ def test_tasks_by_id_and_by_path(sandbox):
 
 def test_more_than_ten_ids_are_queried_ten_at_a_time(sandbox):
     ids = [str(170000000 + n) for n in range(23)]
-    result, _ = run_module(alicdn_refresh_info, dict(task_ids=ids, **connection(sandbox)))
+    result = run_module(alicdn_refresh_info, dict(task_ids=ids, **connection(sandbox)))[0]
 
     queries = [call for call in sandbox.requests if call['action'] == 'DescribeRefreshTaskById']
     assert [len(call['params']['TaskId'].split(',')) for call in queries] == [10, 10, 3]
@@ -51,5 +51,5 @@ def test_more_than_ten_ids_are_queried_ten_at_a_time(sandbox):
 
 
 def test_errors_fail_the_module(sandbox):
-    result, _ = run_module(alicdn_refresh_info, dict(connection(sandbox), access_key_secret='wrong'))
+    result = run_module(alicdn_refresh_info, dict(connection(sandbox), access_key_secret='wrong'))[0]
     assert result['failed'] and 'SignatureDoesNotMatch' in result['msg']
