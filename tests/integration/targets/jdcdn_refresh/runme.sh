@@ -5,7 +5,7 @@ set -eu -o pipefail
 
 # ansible-test runs this from a temporary copy of the target, with the collection on ANSIBLE_COLLECTIONS_PATH.
 collection=${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/cdnops/cdn
-localhost=(-i localhost, -c local -e "ansible_python_interpreter=$(command -v python)")
+localhost=(-i 'localhost,' -c local -e "ansible_python_interpreter=$(command -v python)")
 sandbox_log=$(mktemp)
 python "$collection/tests/sandbox/cdn_sandbox.py" --port 0 --task-delay 3 --fail-pattern broken >"$sandbox_log" 2>&1 &
 sandbox_pid=$!
@@ -19,8 +19,9 @@ export JDCDN_SECRET_KEY=sandbox-demo-secret
 export JDCDN_ENDPOINT=$sandbox_url
 export NO_PROXY=127.0.0.1
 
-# Today's signatures (UTC+8 date) for the right and the wrong key: valid all day, so they must never be printed.
-signatures=$(python - <<'PY'
+# The keys, and today's signatures (UTC+8 date) made with them: valid all day, so they must never be printed.
+secrets=("$JDCDN_SECRET_KEY" not-the-secret-key)
+while read -r signature; do secrets+=("$signature"); done < <(python - <<'PY'
 import hashlib, os, time
 date = time.strftime('%Y%m%d', time.gmtime(time.time() + 8 * 3600))
 for secret in (os.environ['JDCDN_SECRET_KEY'], 'not-the-secret-key'):
@@ -28,7 +29,10 @@ for secret in (os.environ['JDCDN_SECRET_KEY'], 'not-the-secret-key'):
 PY
 )
 no_secrets() {
-  ! grep -q -e "$JDCDN_SECRET_KEY" -e not-the-secret-key $(printf -- ' -e %s' $signatures) "$1"
+  local secret
+  for secret in "${secrets[@]}"; do
+    if grep -q -e "$secret" "$1"; then echo "a secret or a signature was printed in $1" >&2; return 1; fi
+  done
 }
 
 ansible-playbook "${localhost[@]}" playbook.yml -e "sandbox_url=$sandbox_url" "$@" | tee playbook.out
