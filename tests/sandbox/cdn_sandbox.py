@@ -14,6 +14,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -49,7 +50,12 @@ class SandboxConfig:
         return any(pattern in path for pattern in self.fail_patterns)
 
 
+NUMERIC_SETTINGS = {'task_delay': float, 'clock_offset': float, 'alicdn_url_per_minute': int}
+
+
 def _normalised(config, key, value):
+    if key in NUMERIC_SETTINGS:
+        return NUMERIC_SETTINGS[key](value)
     if key == 'domains' and value is not None:
         if isinstance(value, str):
             value = value.split(',')
@@ -57,7 +63,7 @@ def _normalised(config, key, value):
     if key == 'fail_patterns':
         return (value,) if isinstance(value, str) else tuple(value)
     if key == 'alicdn_quota':
-        return {**config.alicdn_quota, **value}
+        return {**config.alicdn_quota, **{kind: int(limit) for kind, limit in value.items()}}
     if key == 'alicdn_sts':
         return {key_id: tuple(pair) for key_id, pair in value.items()}
     return value
@@ -124,6 +130,8 @@ class Sandbox:
             raise ValueError(f'unknown fault kind {kind!r}; expected one of {", ".join(FAULT_KINDS)}')
         if vendor not in ('*', 'alicdn', 'jdcdn'):
             raise ValueError(f'unknown vendor {vendor!r}')
+        if int(times) < 1:
+            raise ValueError('times must be at least 1')
         with self._lock:
             self._faults.append(Fault(vendor, action, kind, int(times), float(delay)))
 
@@ -259,17 +267,12 @@ def _make_handler(sandbox):
             self._serve()
 
         def _serve(self):
-            length = int(self.headers.get('Content-Length') or 0)
-            body = self.rfile.read(length) if length else b''
-            target = urlsplit(self.path)
-            headers = {}
-            for name, value in self.headers.items():
-                headers.setdefault(name.lower(), []).append(value)
-            request = ApiRequest(self.command, target.path, target.query, headers, body)
-            if target.path.startswith('/_sandbox/'):
-                response = sandbox.handle_admin(request)
-            else:
-                response = sandbox.handle_api(request)
+            try:
+                response = self._response()
+            except Exception as error:  # pylint: disable=broad-exception-caught  # a sandbox bug: say so, keep serving
+                traceback.print_exc()
+                response = json_response(500, {'error': f'sandbox bug: {error!r}'})
+                self.close_connection = True
             if response is None:
                 self.close_connection = True
                 return
@@ -278,6 +281,18 @@ def _make_handler(sandbox):
             self.send_header('Content-Length', str(len(response.body)))
             self.end_headers()
             self.wfile.write(response.body)
+
+        def _response(self):
+            length = int(self.headers.get('Content-Length') or 0)
+            body = self.rfile.read(length) if length > 0 else b''
+            target = urlsplit(self.path)
+            headers = {}
+            for name, value in self.headers.items():
+                headers.setdefault(name.lower(), []).append(value)
+            request = ApiRequest(self.command, target.path, target.query, headers, body)
+            if target.path.startswith('/_sandbox/'):
+                return sandbox.handle_admin(request)
+            return sandbox.handle_api(request)
 
         def log_message(self, format, *args):  # pylint: disable=redefined-builtin
             """Silent: --log-requests prints one redacted line per API call instead."""

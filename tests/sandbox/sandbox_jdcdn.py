@@ -88,11 +88,7 @@ def url_list(value):
     """'instances' / 'publish_urls': one URL string or a list of them; None when absent or empty."""
     if isinstance(value, str):
         value = [value] if value else []
-    if not isinstance(value, list) or not value:
-        return None
-    if not all(isinstance(url, str) and url.strip() for url in value):
-        raise JdError(17)
-    return [url.strip() for url in value]
+    return value if isinstance(value, list) and value else None
 
 
 class JdCdn:
@@ -153,7 +149,11 @@ class JdCdn:
         if not any(hmac.compare_digest(jd_signature(date, username, secret).encode(), signature.encode()) for date in dates):
             raise JdError(7)
 
-    def _check_urls(self, username, kind, urls):
+    def _checked_urls(self, username, kind, urls):
+        """The URLs trimmed, after the checks 17, 15 and 47."""
+        if not all(isinstance(url, str) for url in urls):
+            raise JdError(17)
+        urls = [url.strip() for url in urls]
         domains = [url_domain(url) for url in urls]
         if None in domains:
             raise JdError(17)
@@ -161,6 +161,7 @@ class JdCdn:
             raise JdError(15)
         if len(set(urls)) != len(urls) or set(urls) & self._queued_urls(username, kind):
             raise JdError(47)
+        return urls
 
     def _queued_urls(self, username, kind):
         now = self.sandbox.now()
@@ -211,7 +212,7 @@ class JdCdn:
             raise JdError(9)
         if object_type == 'dir' and len(urls) > MAX_DIRS_PER_REFRESH:
             raise JdError(46)
-        self._check_urls(username, action, urls)
+        urls = self._checked_urls(username, action, urls)
         return self._create_task(username, action, object_type, urls)
 
     def prefetch(self, action, params):
@@ -223,7 +224,7 @@ class JdCdn:
         self._authenticate(username, signature)
         if len(urls) > MAX_URLS_PER_PREFETCH:
             raise JdError(10)
-        self._check_urls(username, action, urls)
+        urls = self._checked_urls(username, action, urls)
         return self._create_task(username, action, None, urls)
 
     def query(self, action, params):

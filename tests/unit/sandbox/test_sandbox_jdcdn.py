@@ -75,6 +75,8 @@ def test_directory_refresh(sandbox):
     ({'instances': ['ftp://www.a.com/x']}, 17),
     ({'instances': ['www.a.com/x']}, 17),
     ({'instances': [42]}, 17),
+    ({'instances': [42], 'signature': '0' * 32}, 7),
+    ({'instances': ['http://www.a.com/x', ' http://www.a.com/x ']}, 47),
     ({'instances': ['http://www.a.com/x', 'http://www.a.com/x']}, 47),
 ])
 def test_refresh_status_codes(sandbox, fields, status):

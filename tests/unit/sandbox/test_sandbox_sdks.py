@@ -9,23 +9,20 @@ import time
 
 import pytest
 
+from aliyunsdkcdn.request.v20180510.DescribeRefreshQuotaRequest import DescribeRefreshQuotaRequest
+from aliyunsdkcdn.request.v20180510.DescribeRefreshTaskByIdRequest import DescribeRefreshTaskByIdRequest
+from aliyunsdkcdn.request.v20180510.RefreshObjectCachesRequest import RefreshObjectCachesRequest
+from aliyunsdkcore.acs_exception.exceptions import ServerException
+from aliyunsdkcore.client import AcsClient
+from alibabacloud_cdn20180510 import models as tea_models
+from alibabacloud_cdn20180510.client import Client as TeaClient
+from alibabacloud_tea_openapi import models as openapi_models
+
 from sandbox_testlib import ALI_KEY, ALI_SECRET
-
-aliyunsdkcore_client = pytest.importorskip('aliyunsdkcore.client')
-aliyunsdkcore_exceptions = pytest.importorskip('aliyunsdkcore.acs_exception.exceptions')
-legacy_requests = pytest.importorskip('aliyunsdkcdn.request.v20180510')
-tea_client = pytest.importorskip('alibabacloud_cdn20180510.client')
-tea_models = pytest.importorskip('alibabacloud_cdn20180510.models')
-openapi_models = pytest.importorskip('alibabacloud_tea_openapi.models')
-
-# pylint: disable=wrong-import-position,wrong-import-order
-from aliyunsdkcdn.request.v20180510.DescribeRefreshQuotaRequest import DescribeRefreshQuotaRequest  # noqa: E402
-from aliyunsdkcdn.request.v20180510.DescribeRefreshTaskByIdRequest import DescribeRefreshTaskByIdRequest  # noqa: E402
-from aliyunsdkcdn.request.v20180510.RefreshObjectCachesRequest import RefreshObjectCachesRequest  # noqa: E402
 
 
 def legacy_call(sandbox, request, secret=ALI_SECRET):
-    client = aliyunsdkcore_client.AcsClient(ALI_KEY, secret, 'cn-hangzhou', auto_retry=False, timeout=10, connect_timeout=5)
+    client = AcsClient(ALI_KEY, secret, 'cn-hangzhou', auto_retry=False, timeout=10, connect_timeout=5)
     request.set_endpoint(sandbox.url.split('//', 1)[1])
     request.set_protocol_type('http')
     return json.loads(client.do_action_with_exception(request))
@@ -48,7 +45,7 @@ def test_legacy_sdk_refresh_lifecycle(make_sandbox):
 
 
 def test_legacy_sdk_wrong_secret_is_reported_as_invalid_secret(sandbox):
-    with pytest.raises(aliyunsdkcore_exceptions.ServerException) as caught:
+    with pytest.raises(ServerException) as caught:
         legacy_call(sandbox, DescribeRefreshQuotaRequest(), secret='wrong-secret')
     assert caught.value.get_error_code() == 'InvalidAccessKeySecret'
     assert caught.value.get_http_status() == 400
@@ -58,7 +55,7 @@ def test_legacy_sdk_sees_documented_errors(make_sandbox):
     sandbox = make_sandbox(domains=['example.com'])
     refresh = RefreshObjectCachesRequest()
     refresh.set_ObjectPath('http://other.com/a')
-    with pytest.raises(aliyunsdkcore_exceptions.ServerException) as caught:
+    with pytest.raises(ServerException) as caught:
         legacy_call(sandbox, refresh)
     assert (caught.value.get_error_code(), caught.value.get_http_status()) == ('InvalidDomain.NotFound', 404)
 
@@ -68,7 +65,7 @@ def tea(sandbox, secret=ALI_SECRET, algorithm=None):
                                    protocol='http', region_id='cn-hangzhou', read_timeout=10000, connect_timeout=5000)
     if algorithm:
         config.signature_algorithm = algorithm
-    return tea_client.Client(config)
+    return TeaClient(config)
 
 
 @pytest.mark.parametrize('algorithm', [None, 'v2'], ids=['v3', 'v2'])
