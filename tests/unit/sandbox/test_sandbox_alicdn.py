@@ -172,6 +172,11 @@ def test_sts_credentials(make_sandbox):
     assert ali_call(sandbox, 'DescribeRefreshQuota', SecurityToken='the-token', **sts).status_code == 200
     assert sandbox.requests[-1]['params']['SecurityToken'] == '***'
     assert sandbox.requests[-1]['params']['Signature'] == '***'
+    v3_sts = {'key_id': 'STS.tempKey', 'secret': 'temp-secret'}
+    headers = v3_headers(sandbox, 'DescribeRefreshQuota', extra={'x-acs-security-token': 'the-token'}, **v3_sts)
+    assert requests.post(sandbox.url + '/', headers=headers, timeout=10).status_code == 200
+    headers = v3_headers(sandbox, 'DescribeRefreshQuota', extra={'x-acs-security-token': 'other'}, **v3_sts)
+    assert_error(requests.post(sandbox.url + '/', headers=headers, timeout=10), 400, 'InvalidSecurityToken.MismatchWithAccessKey')
 
 
 def test_v3_signature(sandbox):
