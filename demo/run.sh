@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# make demo: deploy a small static site to four local "web hosts" and refresh on the CDN exactly what changed.
+#
+# By default both CDNs are the collection's sandbox (tests/sandbox/), started here and stopped on exit.
+# To use a real vendor, give its endpoint and credentials in the environment, and the base URL of a site
+# you own on that CDN (the demo refreshes <base URL>/index.html, /about.html, /css/site.css, /js/app.js):
+#   Alibaba Cloud CDN: ALICDN_ENDPOINT=https://cdn.aliyuncs.com ALIBABA_CLOUD_ACCESS_KEY_ID=... \
+#                      ALIBABA_CLOUD_ACCESS_KEY_SECRET=... DEMO_ALICDN_BASE_URL=https://www.your-site.com
+#   JD Cloud CDN:      JDCDN_ENDPOINT=https://opencdn.jcloud.com JDCDN_USERNAME=... JDCDN_SECRET_KEY=... \
+#                      DEMO_JDCDN_BASE_URL=https://static.your-site.cn
+# A vendor without its *_ENDPOINT set uses the sandbox (with the sandbox's demo credentials).
+set -euo pipefail
+
+DEMO=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$DEMO")
+OUT=$DEMO/output
+if [ -t 1 ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+heading() { printf '\n%s=== %s%s\n' "$bold" "$*" "$plain"; }
+
+# --- tools: the Makefile's virtualenv (make demo puts it on PATH; run directly, build it) -------------------
+if ! command -v ansible-playbook >/dev/null 2>&1 || ! python -c 'import requests' >/dev/null 2>&1; then
+  heading "Setting up the tools (make venv)"
+  make -s -C "$REPO" venv
+  export PATH="$REPO/.venv/bin:$PATH"
+fi
+
+heading "Installing the collection (ansible-galaxy collection build + install into demo/output)"
+rm -rf "$OUT"
+mkdir -p "$OUT/dist" "$OUT/collections"
+export ANSIBLE_COLLECTIONS_PATH=$OUT/collections
+ansible-galaxy collection build --force --output-path "$OUT/dist" "$REPO" | tail -n 1
+ansible-galaxy collection install --force -p "$OUT/collections" "$OUT"/dist/cdnops-cdn-*.tar.gz | tail -n 1
+
+# --- the CDN APIs: the sandbox unless a vendor endpoint is given -------------------------------------------
+heading "CDN APIs"
+sandbox_url=
+if [ -z "${ALICDN_ENDPOINT:-}" ] || [ -z "${JDCDN_ENDPOINT:-}" ]; then
+  python "$REPO/tests/sandbox/cdn_sandbox.py" --port 0 --task-delay 2 >"$OUT/sandbox.log" 2>&1 &
+  sandbox_pid=$!
+  trap 'kill "$sandbox_pid" 2>/dev/null || true' EXIT
+  for _ in $(seq 50); do grep -q '^listening on ' "$OUT/sandbox.log" && break; sleep 0.1; done
+  sandbox_url=$(sed -n 's/^listening on //p' "$OUT/sandbox.log" | head -n 1)
+  [ -n "$sandbox_url" ] || { echo "the sandbox did not start:"; cat "$OUT/sandbox.log"; exit 1; }
+  export NO_PROXY=127.0.0.1${NO_PROXY:+,$NO_PROXY}
+fi
+if [ -n "${ALICDN_ENDPOINT:-}" ]; then
+  echo "Alibaba Cloud CDN: $ALICDN_ENDPOINT (credentials from the environment)"
+else
+  export ALICDN_ENDPOINT=$sandbox_url ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey
+  export ALIBABA_CLOUD_ACCESS_KEY_SECRET=sandbox-demo-secret
+  unset ALIBABA_CLOUD_SECURITY_TOKEN
+  echo "Alibaba Cloud CDN: sandbox at $sandbox_url"
+fi
+if [ -n "${JDCDN_ENDPOINT:-}" ]; then
+  echo "JD Cloud CDN:      $JDCDN_ENDPOINT (credentials from the environment)"
+else
+  export JDCDN_ENDPOINT=$sandbox_url JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=sandbox-demo-secret
+  echo "JD Cloud CDN:      sandbox at $sandbox_url"
+fi
+
+base_urls=()
+if [ -n "${DEMO_ALICDN_BASE_URL:-}" ]; then base_urls+=(-e "demo_alicdn_base_url=$DEMO_ALICDN_BASE_URL"); fi
+if [ -n "${DEMO_JDCDN_BASE_URL:-}" ]; then base_urls+=(-e "demo_jdcdn_base_url=$DEMO_JDCDN_BASE_URL"); fi
+
+cd "$DEMO"   # for ansible.cfg
+deploy() { ansible-playbook deploy.yml "${base_urls[@]}" "$@"; }
+received() {
+  if [ -n "$sandbox_url" ] && [ "$ALICDN_ENDPOINT" = "$sandbox_url" ] && [ "$JDCDN_ENDPOINT" = "$sandbox_url" ]; then
+    printf '%sThe CDN APIs received:%s\n' "$bold" "$plain"
+    python "$DEMO/sandbox_report.py" "$sandbox_url"
+  fi
+}
+
+heading "1. First deploy (release 1): every file is new, so every file is refreshed, once per CDN"
+deploy -e demo_release=1
+received
+
+heading "2. The same deploy again: nothing changed, so nothing is refreshed"
+deploy -e demo_release=1
+received
+
+heading "3. Release 2: index.html and js/app.js change; only those two are refreshed"
+deploy -e demo_release=2
+received
+
+heading "Done: 3 deploys to 4 hosts; each CDN got one refresh call per deploy that changed files, none otherwise"
