@@ -1,5 +1,5 @@
 # Copyright (c) 2026, cdnops.cdn contributors
-# BSD 2-Clause License (see https://opensource.org/licenses/BSD-2-Clause)
+# BSD 2-Clause License (see LICENSES/BSD-2-Clause.txt or https://opensource.org/licenses/BSD-2-Clause)
 # SPDX-License-Identifier: BSD-2-Clause
 
 # Private to the cdnops.cdn collection: no compatibility promise outside it.
