@@ -9,17 +9,11 @@ Runs the module's real main() in-process against an in-process sandbox whose 'sl
 Machines here are shared and noisy, so the figures that matter are the ratios, measured in the same run.
 
     ANSIBLE_COLLECTIONS_PATH=/path/containing/ansible_collections python tests/bench/bench_jdcdn.py
-
-The sandbox's HTTP server leaves Nagle's algorithm on, and it writes a response's headers and body separately, so on a
-kept-alive connection every answer after the first waits for the client's delayed ACK (about 40 ms on Linux). The
-benchmark is therefore run twice: with the sandbox as it is, and with TCP_NODELAY on its sockets (set from here, in this
-process only), which is how a real API server behaves.
 """
 
 from __future__ import annotations
 
 import os
-import socketserver
 import statistics
 import sys
 import time
@@ -61,23 +55,19 @@ def measure(sandbox, concurrency):
 
 def main():
     os.environ.setdefault('NO_PROXY', '127.0.0.1')
-    print('jdcdn_refresh, %d URLs, %d ms added to every call, median of %d runs\n' % (URLS, LATENCY * 1000, REPEATS))
+    print('jdcdn_refresh, %d URLs, %d ms added to every call, median of %d runs' % (URLS, LATENCY * 1000, REPEATS))
     try:
-        for label, nodelay in (('sandbox as it is', False), ('sandbox with TCP_NODELAY', True)):
-            socketserver.StreamRequestHandler.disable_nagle_algorithm = nodelay
-            with cdn_sandbox.Sandbox(port=0, task_delay=60) as sandbox:
-                calls_1, sequential = measure(sandbox, 1)
-                calls_n, concurrent = measure(sandbox, CONCURRENCY)
-            floor_1 = calls_1 * LATENCY
-            floor_n = -(-calls_n // CONCURRENCY) * LATENCY
-            print('%s:' % label)
-            print('  sequential (submit_concurrency 1): %2d calls, %6.0f ms (added latency alone: %4.0f ms)' % (calls_1, sequential * 1000, floor_1 * 1000))
-            print('  concurrent (submit_concurrency %d): %2d calls, %6.0f ms (added latency alone: %4.0f ms)' % (
-                CONCURRENCY, calls_n, concurrent * 1000, floor_n * 1000))
-            print('  sequential / concurrent = %.2fx (at most %.2fx)\n' % (sequential / concurrent, floor_1 / floor_n))
+        with cdn_sandbox.Sandbox(port=0, task_delay=60) as sandbox:
+            calls_1, sequential = measure(sandbox, 1)
+            calls_n, concurrent = measure(sandbox, CONCURRENCY)
     finally:
-        socketserver.StreamRequestHandler.disable_nagle_algorithm = False
         JdcdnClient.submit_concurrency = CONCURRENCY
+    floor_1 = calls_1 * LATENCY
+    floor_n = -(-calls_n // CONCURRENCY) * LATENCY
+    print('  sequential (submit_concurrency 1): %2d calls, %6.0f ms (added latency alone: %4.0f ms)' % (calls_1, sequential * 1000, floor_1 * 1000))
+    print('  concurrent (submit_concurrency %d): %2d calls, %6.0f ms (added latency alone: %4.0f ms)' % (
+        CONCURRENCY, calls_n, concurrent * 1000, floor_n * 1000))
+    print('  sequential / concurrent = %.2fx (at most %.2fx)' % (sequential / concurrent, floor_1 / floor_n))
 
 
 if __name__ == '__main__':
