@@ -67,7 +67,7 @@ deploy() { ansible-playbook deploy.yml "${base_urls[@]}" "$@"; }
 received() {
   if [ -n "$sandbox_url" ] && [ "$ALICDN_ENDPOINT" = "$sandbox_url" ] && [ "$JDCDN_ENDPOINT" = "$sandbox_url" ]; then
     printf '%sThe CDN APIs received:%s\n' "$bold" "$plain"
-    python "$DEMO/sandbox_report.py" "$sandbox_url"
+    python "$DEMO/sandbox_report.py" "$sandbox_url" "$OUT/reported-calls"
   fi
 }
 

@@ -1,6 +1,6 @@
-"""Print the CDN API calls the sandbox received since the last report, then forget them.
+"""Print the CDN API calls the sandbox received since the last report.
 
-Usage: python sandbox_report.py SANDBOX_URL
+Usage: python sandbox_report.py SANDBOX_URL STATE_FILE   (STATE_FILE keeps how many calls were reported before)
 Only the action and the paths of each call are printed (the sandbox itself masks signatures).
 """
 
@@ -19,9 +19,16 @@ def refreshed_paths(call):
     return params.get('type', ''), [instances] if isinstance(instances, str) else list(instances)
 
 
-def main(url):
-    calls = json.load(urllib.request.urlopen(url + '/_sandbox/requests'))
-    urllib.request.urlopen(urllib.request.Request(url + '/_sandbox/reset', data=b'', method='POST')).read()
+def main(url, state_file):
+    everything = json.load(urllib.request.urlopen(url + '/_sandbox/requests'))
+    try:
+        with open(state_file) as stream:
+            seen = int(stream.read())
+    except FileNotFoundError:
+        seen = 0
+    with open(state_file, 'w') as stream:
+        stream.write(str(len(everything)))
+    calls = everything[seen:]
     if not calls:
         print('  no API call at all')
         return
@@ -41,4 +48,4 @@ def main(url):
 
 
 if __name__ == '__main__':
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2])

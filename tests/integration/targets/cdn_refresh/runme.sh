@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Integration tests of the cdnops.cdn.cdn_refresh role against a sandbox this script starts and always stops.
+# Credentials and endpoints reach the modules through the environment, as AWX credential types inject them.
+set -eu -o pipefail
+
+# ansible-test runs this from a temporary copy of the target, with the collection on ANSIBLE_COLLECTIONS_PATH.
+collection=${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/cdnops/cdn
+work=$(mktemp -d)
+python "$collection/tests/sandbox/cdn_sandbox.py" --port 0 --task-delay 0.5 --fail-pattern broken \
+  --alicdn-dir-quota 1000 >"$work/sandbox.log" 2>&1 &
+sandbox_pid=$!
+trap 'kill "$sandbox_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
+for _ in $(seq 50); do grep -q '^listening on ' "$work/sandbox.log" && break; sleep 0.1; done
+sandbox=$(sed -n 's/^listening on //p' "$work/sandbox.log" | head -n 1)
+[ -n "$sandbox" ] || { cat "$work/sandbox.log"; exit 1; }
+
+export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey ALIBABA_CLOUD_ACCESS_KEY_SECRET=sandbox-demo-secret
+export JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=sandbox-demo-secret
+export ALICDN_ENDPOINT=$sandbox JDCDN_ENDPOINT=$sandbox NO_PROXY=127.0.0.1
+export ANSIBLE_FORKS=50 ANSIBLE_PYTHON_INTERPRETER=$(command -v python)
+secret=sandbox-demo-secret
+
+step() { printf '\n=== %s\n' "$*"; }
+calls() { python sandbox_calls.py "$sandbox" "$@"; }
+no_secret() { ! grep -q "$secret" "$@" || { echo "a secret appears in $*"; exit 1; }; }
+expect_failure() {  # expect_failure OUTPUT_FILE COMMAND...: the command must fail
+  local out=$1; shift
+  if "$@" >"$out" 2>&1; then cat "$out"; echo "expected a failure"; exit 1; fi
+  grep -q 'failed=1' "$out" || { cat "$out"; echo "expected a failed host in the play recap"; exit 1; }
+}
+
+python make_inventory.py "$work/inventory.json" "$work/expected.json"
+
+step "300 hosts, overlapping paths, both providers: the fewest calls the vendor limits allow"
+time ansible-playbook -i "$work/inventory.json" refresh.yml -e cdn_refresh_wait=true -e cdn_refresh_poll_interval=1 \
+  | tee "$work/big.out" | grep -v '^web[0-9]* *: ok=0'   # (the recap of the hosts that ran nothing)
+calls --expected "$work/expected.json"
+grep -q 'item=poll 1: ' "$work/big.out"                                    # progress while waiting
+! grep -q 'RETRYING' "$work/big.out"                                       # ... without retry noise
+grep -q 'alicdn after waiting: [0-9]* task(s) complete, 0 failed, 0 still running' "$work/big.out"
+grep -q 'jdcdn after waiting: 14 task(s) complete, 0 failed, 0 still running' "$work/big.out"
+grep -q 'web001 *: .*failed=0' "$work/big.out"
+no_secret "$work/big.out"
+
+step "The same in check mode and diff mode: no refresh call"
+ansible-playbook -i "$work/inventory.json" refresh.yml --check --diff >"$work/check.out"
+calls
+grep -q '+https://d0.example.com/index.html' "$work/check.out"            # the diff lists the paths
+grep -q 'alicdn file: .*2401 path' "$work/check.out"
+
+step "Rolling deploy (serial 2) with the role's handler: one refresh per batch"
+mkdir "$work/www"
+deploy=(ansible-playbook -i deploy_inventory.yml deploy.yml -e "docroot=$work/www")
+"${deploy[@]}" -e deploy_serial=2 -e release=1
+calls --calls alicdn=2 jdcdn=1
+
+step "The same deploy again: nothing changed, so no API call at all"
+"${deploy[@]}" -e deploy_serial=2 -e release=1 | tee "$work/unchanged.out" | tail -n 6
+calls --none
+! grep -q 'RUNNING HANDLER' "$work/unchanged.out"
+
+step "Release 2 in one batch: web4 changed nothing, so no JD call"
+"${deploy[@]}" -e deploy_serial=4 -e release=2
+calls --calls alicdn=1
+
+step "Release 3 in check mode: the handler runs, nothing is refreshed"
+"${deploy[@]}" -e deploy_serial=4 -e release=3 --check --diff | tee "$work/deploy-check.out" | tail -n 6
+calls
+grep -q 'RUNNING HANDLER' "$work/deploy-check.out"
+
+step "A refresh that fails at the CDN (wait) fails the play, naming the path: Alibaba"
+expect_failure "$work/fail-ali.out" ansible-playbook one_host.yml -e cdn_refresh_provider=alicdn -e cdn_refresh_wait=true
+grep -q 'alicdn task .* failed (.*): https://www.example.com/broken.html' "$work/fail-ali.out" \
+  || { cat "$work/fail-ali.out"; exit 1; }
+grep -q 'alicdn after waiting: 0 task(s) complete, 1 failed' "$work/fail-ali.out"
+calls --calls alicdn=1
+
+step "... and JD"
+expect_failure "$work/fail-jd.out" ansible-playbook one_host.yml -e cdn_refresh_provider=jdcdn -e cdn_refresh_wait=true
+grep -q 'jdcdn task .* failed (.*): .*https://www.example.com/broken.html' "$work/fail-jd.out" \
+  || { cat "$work/fail-jd.out"; exit 1; }
+calls --calls jdcdn=1
+
+step "Wrong credentials fail the play with the module's message"
+ALIBABA_CLOUD_ACCESS_KEY_SECRET=wrong-secret expect_failure "$work/badkey.out" \
+  ansible-playbook one_host.yml -e cdn_refresh_provider=alicdn
+grep -q 'SignatureDoesNotMatch' "$work/badkey.out" || { cat "$work/badkey.out"; exit 1; }
+calls --calls alicdn=0
+
+step "Credentials as role variables instead of the environment"
+cat >"$work/creds.yml" <<YAML
+cdn_refresh_alicdn_access_key_id: LTAIsandboxDemoKey
+cdn_refresh_alicdn_access_key_secret: $secret
+cdn_refresh_alicdn_endpoint: $sandbox
+YAML
+env -u ALIBABA_CLOUD_ACCESS_KEY_ID -u ALIBABA_CLOUD_ACCESS_KEY_SECRET -u ALICDN_ENDPOINT \
+  ansible-playbook one_host.yml -e cdn_refresh_provider=alicdn -e "@$work/creds.yml" -v >"$work/vars.out"
+no_secret "$work/vars.out"
+calls --calls alicdn=1
+
+step "Ad hoc, credentials from the environment only"
+ansible localhost -m cdnops.cdn.alicdn_refresh -a 'paths=https://www.example.com/a.html,https://www.example.com/b.html' \
+  | tee "$work/adhoc.out"
+ansible localhost -m cdnops.cdn.jdcdn_refresh -a 'paths=https://static.example.cn/a.html wait=true' | tee -a "$work/adhoc.out"
+ansible localhost -m cdnops.cdn.alicdn_refresh_info -a 'task_ids=170000001' >>"$work/adhoc.out"
+no_secret "$work/adhoc.out"
+calls --calls alicdn=1 jdcdn=1
+
+step "all cdn_refresh role tests passed"
