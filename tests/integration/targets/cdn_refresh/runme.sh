@@ -17,12 +17,16 @@ sandbox=$(sed -n 's/^listening on //p' "$work/sandbox.log" | head -n 1)
 export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey ALIBABA_CLOUD_ACCESS_KEY_SECRET=sandbox-demo-secret
 export JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=sandbox-demo-secret
 export ALICDN_ENDPOINT=$sandbox JDCDN_ENDPOINT=$sandbox NO_PROXY=127.0.0.1
-export ANSIBLE_FORKS=50 ANSIBLE_PYTHON_INTERPRETER=$(command -v python)
-secret=sandbox-demo-secret
+ANSIBLE_PYTHON_INTERPRETER=$(command -v python)
+export ANSIBLE_FORKS=50 ANSIBLE_PYTHON_INTERPRETER
+secret='sandbox-demo-secret'
 
 step() { printf '\n=== %s\n' "$*"; }
 calls() { python sandbox_calls.py "$sandbox" "$@"; }
-no_secret() { ! grep -q "$secret" "$@" || { echo "a secret appears in $*"; exit 1; }; }
+no_secret() { absent "$secret" "$@"; }
+absent() {  # absent PATTERN FILE...: fail if the pattern occurs
+  if grep -q "$1" "${@:2}"; then echo "unexpected '$1' in ${*:2}"; exit 1; fi
+}
 expect_failure() {  # expect_failure OUTPUT_FILE COMMAND...: the command must fail
   local out=$1; shift
   if "$@" >"$out" 2>&1; then cat "$out"; echo "expected a failure"; exit 1; fi
@@ -36,7 +40,7 @@ time ansible-playbook -i "$work/inventory.json" refresh.yml -e cdn_refresh_wait=
   | tee "$work/big.out" | grep -v '^web[0-9]* *: ok=0'   # (the recap of the hosts that ran nothing)
 calls --expected "$work/expected.json"
 grep -q 'item=poll 1: ' "$work/big.out"                                    # progress while waiting
-! grep -q 'RETRYING' "$work/big.out"                                       # ... without retry noise
+absent 'RETRYING' "$work/big.out"                                          # ... without retry noise
 grep -q 'alicdn after waiting: [0-9]* task(s) complete, 0 failed, 0 still running' "$work/big.out"
 grep -q 'jdcdn after waiting: 14 task(s) complete, 0 failed, 0 still running' "$work/big.out"
 grep -q 'web001 *: .*failed=0' "$work/big.out"
@@ -57,7 +61,7 @@ calls --calls alicdn=2 jdcdn=1
 step "The same deploy again: nothing changed, so no API call at all"
 "${deploy[@]}" -e deploy_serial=2 -e release=1 | tee "$work/unchanged.out" | tail -n 6
 calls --none
-! grep -q 'RUNNING HANDLER' "$work/unchanged.out"
+absent 'RUNNING HANDLER' "$work/unchanged.out"
 
 step "Release 2 in one batch: web4 changed nothing, so no JD call"
 "${deploy[@]}" -e deploy_serial=4 -e release=2

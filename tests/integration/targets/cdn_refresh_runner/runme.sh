@@ -17,7 +17,7 @@ sandbox=$(sed -n 's/^listening on //p' "$work/sandbox.log" | head -n 1)
 [ -n "$sandbox" ] || { cat "$work/sandbox.log"; exit 1; }
 export NO_PROXY=127.0.0.1 ANSIBLE_FORKS=50
 unset ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET ALICDN_ENDPOINT JDCDN_USERNAME JDCDN_SECRET_KEY JDCDN_ENDPOINT
-secret=sandbox-demo-secret
+secret='sandbox-demo-secret'
 
 pdd=$work/pdd
 mkdir -p "$pdd/env" "$pdd/inventory" "$pdd/project"
