@@ -33,29 +33,28 @@ ansible-galaxy collection install --force -p "$OUT/collections" "$OUT"/dist/cdno
 
 # --- the CDN APIs: the sandbox unless a vendor endpoint is given -------------------------------------------
 heading "CDN APIs"
-sandbox_url=
+sandbox=
 if [ -z "${ALICDN_ENDPOINT:-}" ] || [ -z "${JDCDN_ENDPOINT:-}" ]; then
-  python "$REPO/tests/sandbox/cdn_sandbox.py" --port 0 --task-delay 2 >"$OUT/sandbox.log" 2>&1 &
-  sandbox_pid=$!
-  trap 'kill "$sandbox_pid" 2>/dev/null || true' EXIT
-  for _ in $(seq 50); do grep -q '^listening on ' "$OUT/sandbox.log" && break; sleep 0.1; done
-  sandbox_url=$(sed -n 's/^listening on //p' "$OUT/sandbox.log" | head -n 1)
-  [ -n "$sandbox_url" ] || { echo "the sandbox did not start:"; cat "$OUT/sandbox.log"; exit 1; }
+  # shellcheck source=../tests/sandbox/sandbox.sh
+  . "$REPO/tests/sandbox/sandbox.sh"
+  trap stop_sandbox EXIT
+  start_sandbox "$OUT/sandbox.log" --task-delay 2
+  sandbox=$SANDBOX_URL
   export NO_PROXY=127.0.0.1${NO_PROXY:+,$NO_PROXY}
 fi
 if [ -n "${ALICDN_ENDPOINT:-}" ]; then
   echo "Alibaba Cloud CDN: $ALICDN_ENDPOINT (credentials from the environment)"
 else
-  export ALICDN_ENDPOINT=$sandbox_url ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey
+  export ALICDN_ENDPOINT=$sandbox ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey
   export ALIBABA_CLOUD_ACCESS_KEY_SECRET=sandbox-demo-secret
   unset ALIBABA_CLOUD_SECURITY_TOKEN
-  echo "Alibaba Cloud CDN: sandbox at $sandbox_url"
+  echo "Alibaba Cloud CDN: sandbox at $sandbox"
 fi
 if [ -n "${JDCDN_ENDPOINT:-}" ]; then
   echo "JD Cloud CDN:      $JDCDN_ENDPOINT (credentials from the environment)"
 else
-  export JDCDN_ENDPOINT=$sandbox_url JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=sandbox-demo-secret
-  echo "JD Cloud CDN:      sandbox at $sandbox_url"
+  export JDCDN_ENDPOINT=$sandbox JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=sandbox-demo-secret
+  echo "JD Cloud CDN:      sandbox at $sandbox"
 fi
 
 base_urls=()
@@ -65,9 +64,9 @@ if [ -n "${DEMO_JDCDN_BASE_URL:-}" ]; then base_urls+=(-e "demo_jdcdn_base_url=$
 cd "$DEMO"   # for ansible.cfg
 deploy() { ansible-playbook deploy.yml "${base_urls[@]}" "$@"; }
 received() {
-  if [ -n "$sandbox_url" ] && [ "$ALICDN_ENDPOINT" = "$sandbox_url" ] && [ "$JDCDN_ENDPOINT" = "$sandbox_url" ]; then
+  if [ -n "$sandbox" ] && [ "$ALICDN_ENDPOINT" = "$sandbox" ] && [ "$JDCDN_ENDPOINT" = "$sandbox" ]; then
     printf '%sThe CDN APIs received:%s\n' "$bold" "$plain"
-    python "$DEMO/sandbox_report.py" "$sandbox_url" "$OUT/reported-calls"
+    python "$DEMO/sandbox_report.py" "$sandbox" "$OUT/reported-calls"
   fi
 }
 

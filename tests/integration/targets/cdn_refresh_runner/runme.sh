@@ -8,13 +8,11 @@ set -eu -o pipefail
 collection=${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/cdnops/cdn
 helpers=$(cd ../cdn_refresh && pwd)   # make_inventory.py, sandbox_calls.py (needs/target/cdn_refresh)
 work=$(mktemp -d)
-python "$collection/tests/sandbox/cdn_sandbox.py" --port 0 --task-delay 0.5 --alicdn-dir-quota 1000 \
-  >"$work/sandbox.log" 2>&1 &
-sandbox_pid=$!
-trap 'kill "$sandbox_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 50); do grep -q '^listening on ' "$work/sandbox.log" && break; sleep 0.1; done
-sandbox=$(sed -n 's/^listening on //p' "$work/sandbox.log" | head -n 1)
-[ -n "$sandbox" ] || { cat "$work/sandbox.log"; exit 1; }
+trap 'stop_sandbox; rm -rf "$work"' EXIT
+# shellcheck source=../../../sandbox/sandbox.sh
+. "$collection/tests/sandbox/sandbox.sh"
+start_sandbox "$work/sandbox.log" --task-delay 0.5 --alicdn-dir-quota 1000
+sandbox=$SANDBOX_URL
 export NO_PROXY=127.0.0.1 ANSIBLE_FORKS=50
 unset ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET ALICDN_ENDPOINT JDCDN_USERNAME JDCDN_SECRET_KEY JDCDN_ENDPOINT
 secret='sandbox-demo-secret'

@@ -7,16 +7,15 @@ set -eu -o pipefail
 collection=${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/cdnops/cdn
 localhost=(-i 'localhost,' -c local -e "ansible_python_interpreter=$(command -v python)")
 sandbox_log=$(mktemp)
-python "$collection/tests/sandbox/cdn_sandbox.py" --port 0 --task-delay 3 --fail-pattern broken >"$sandbox_log" 2>&1 &
-sandbox_pid=$!
-trap 'kill "$sandbox_pid" 2>/dev/null || true; rm -f "$sandbox_log"' EXIT
-for _ in $(seq 50); do grep -q '^listening on ' "$sandbox_log" && break; sleep 0.1; done
-sandbox_url=$(sed -n 's/^listening on //p' "$sandbox_log" | head -n 1)
-[ -n "$sandbox_url" ] || { cat "$sandbox_log"; exit 1; }
+trap 'stop_sandbox; rm -f "$sandbox_log"' EXIT
+# shellcheck source=../../../sandbox/sandbox.sh
+. "$collection/tests/sandbox/sandbox.sh"
+start_sandbox "$sandbox_log" --task-delay 3 --fail-pattern broken
+sandbox=$SANDBOX_URL
 
 export JDCDN_USERNAME=sandbox_user
 export JDCDN_SECRET_KEY=sandbox-demo-secret
-export JDCDN_ENDPOINT=$sandbox_url
+export JDCDN_ENDPOINT=$sandbox
 export NO_PROXY=127.0.0.1
 
 # The keys, and today's signatures (UTC+8 date) made with them: valid all day, so they must never be printed.
@@ -35,13 +34,13 @@ no_secrets() {
   done
 }
 
-ansible-playbook "${localhost[@]}" playbook.yml -e "sandbox_url=$sandbox_url" "$@" | tee playbook.out
+ansible-playbook "${localhost[@]}" playbook.yml -e "sandbox_url=$sandbox" "$@" | tee playbook.out
 no_secrets playbook.out
 
 # Ad-hoc use, as the docs show it: check mode sends nothing at all (JD has no read-only quota call).
-reset() { python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/_sandbox/reset", data=b"")' "$sandbox_url"; }
+reset() { python -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1] + "/_sandbox/reset", data=b"")' "$sandbox"; }
 actions() {
-  python - "$sandbox_url" "$@" <<'PY'
+  python - "$sandbox" "$@" <<'PY'
 import json, sys, urllib.request
 calls = json.load(urllib.request.urlopen(sys.argv[1] + '/_sandbox/requests'))
 assert [c['action'] for c in calls] == sys.argv[2:], calls
