@@ -43,8 +43,9 @@ lint: tree  ## ansible-lint (production profile, offline) + antsibull-docs lint-
 	antsibull-docs lint-collection-docs --plugin-docs . || rc=1; \
 	exit $$rc
 
-sanity: tree  ## ansible-test sanity
+sanity: tree  ## ansible-test sanity (compile and import also on every other Python found)
 	$(IN_TREE) ansible-test sanity --local --python $(PYV) --color no $(ARGS)
+	$(IN_TREE) PATH='$(TREE)/pybin':"$$PATH" ansible-test sanity --local --test compile --test import --color no
 
 units: tree  ## ansible-test units
 	@if [ ! -d tests/unit ]; then echo "no tests/unit: skipped"; exit 0; fi; \

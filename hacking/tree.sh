@@ -37,3 +37,11 @@ subprocess.check_call([sys.executable, '-m', 'ensurepip', '--default-pip'], stdo
 subprocess.check_call([sys.executable, '-m', 'pip', 'install', '--quiet'] + args)
 PY
 fi
+
+# Real interpreters for the compile and import sanity tests on every Python a module may run on (make sanity).
+# PATH only has pyenv's shims, which exit 127 for versions that are not active, and ansible-test fails on those.
+mkdir -p "$TREE/pybin"
+for dir in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/3.*; do
+  version=$(basename "$dir" | cut -d. -f1,2)
+  if [ -x "$dir/bin/python$version" ]; then ln -sfn "$dir/bin/python$version" "$TREE/pybin/python$version"; fi
+done
