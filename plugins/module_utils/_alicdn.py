@@ -70,6 +70,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
 INFO_ARGUMENT_SPEC = dict(
     task_ids=dict(type='list', elements='str', default=[]),
     paths=dict(type='list', elements='str', default=[]),
+    quota=dict(type='bool', default=True),
     **CONNECTION_ARGUMENT_SPEC
 )
 
@@ -244,10 +245,10 @@ def tasks_from_rows(task_ids, rows):
     return tasks
 
 
-def describe(client, task_ids, paths):
-    """What alicdn_refresh_info returns: today's quota, and the tasks asked for by id and by path."""
+def describe(client, task_ids, paths, quota=True):
+    """What alicdn_refresh_info returns: the tasks asked for by id and by path, and (unless not wanted) today's quota."""
     tasks = client.task_status(list(dict.fromkeys(task_ids))) if task_ids else []
     for path in paths:
         url, domain = client.normalise(path, 'file')
         tasks.extend(task for task in client.tasks_for_path(url) if task['task_id'] not in [known['task_id'] for known in tasks])
-    return dict(quota=client.quota(), tasks=tasks)
+    return dict(tasks=tasks, **(dict(quota=client.quota()) if quota else {}))

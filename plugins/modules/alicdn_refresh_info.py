@@ -35,6 +35,11 @@ options:
     type: list
     elements: str
     default: []
+  quota:
+    description:
+      - Also read today's refresh quota (one C(DescribeRefreshQuota) call). Turn it off when polling tasks in a loop.
+    type: bool
+    default: true
 seealso:
   - module: cdnops.cdn.alicdn_refresh
   - name: DescribeRefreshTaskById API reference
@@ -68,7 +73,7 @@ EXAMPLES = r"""
 RETURN = r"""
 quota:
   description: Today's refresh quota per object type.
-  returned: success
+  returned: when O(quota=true)
   type: dict
   contains:
     file:
@@ -125,7 +130,8 @@ from ansible_collections.cdnops.cdn.plugins.module_utils._engine import connect,
 def main():
     module = AnsibleModule(argument_spec=INFO_ARGUMENT_SPEC, supports_check_mode=True)
     client = connect(module, AlicdnClient)
-    module.exit_json(changed=False, **fail_on_error(module, describe, client, module.params['task_ids'], module.params['paths']))
+    params = module.params
+    module.exit_json(changed=False, **fail_on_error(module, describe, client, params['task_ids'], params['paths'], params['quota']))
 
 
 if __name__ == '__main__':

@@ -53,3 +53,13 @@ def test_more_than_ten_ids_are_queried_ten_at_a_time(sandbox):
 def test_errors_fail_the_module(sandbox):
     result = run_module(alicdn_refresh_info, dict(connection(sandbox), access_key_secret='wrong'))[0]
     assert result['failed'] and 'SignatureDoesNotMatch' in result['msg']
+
+
+def test_polling_without_the_quota_reads_only_the_tasks(sandbox):
+    submitted = run_module(alicdn_refresh, dict(paths=['https://www.example.com/p.js'], **connection(sandbox)))[0]
+    sandbox.requests.clear()
+
+    result = run_module(alicdn_refresh_info, dict(task_ids=submitted['task_ids'], quota=False, **connection(sandbox)))[0]
+
+    assert 'quota' not in result and len(result['tasks']) == 1
+    assert [call['action'] for call in sandbox.requests] == ['DescribeRefreshTaskById']
