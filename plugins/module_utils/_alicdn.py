@@ -52,6 +52,9 @@ HINTS = {
     'Forbidden.RAM': 'the RAM user needs the cdn:RefreshObjectCaches / cdn:DescribeRefresh* permissions',
 }
 
+# A RAM policy may allow refreshing but not reading the quota: then refresh without the check, and say so.
+QUOTA_NOT_READABLE_CODES = frozenset(('Forbidden.RAM', 'Forbidden', 'InvalidAction.NotFound', 'InvalidApi.NotFound'))
+
 ENV = dict(
     access_key_id=['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY'],
     access_key_secret=['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_KEY'],
@@ -191,7 +194,12 @@ class AlicdnClient:
                 for name, (api_type, per_call, prefix) in OBJECT_TYPES.items()}
 
     def check_quota(self, object_type, count):
-        quota = dict(self.quota()[object_type], object_type=object_type, needed=count)
+        try:
+            quota = dict(self.quota()[object_type], object_type=object_type, needed=count)
+        except ApiError as exc:
+            if exc.code not in QUOTA_NOT_READABLE_CODES:
+                raise
+            return dict(object_type=object_type, needed=count, limit=None, remaining=None, unread_reason=str(exc))
         if quota['remaining'] is not None and count > quota['remaining']:
             raise QuotaError('not enough refresh quota for %d %s path(s): %d of %s are left today; nothing was sent' % (
                 count, object_type, quota['remaining'], quota['limit']))

@@ -11,7 +11,8 @@ A vendor client (see _alicdn.py, _jdcdn.py) provides:
   submit_concurrency      how many submissions may be in flight at once
   normalise(path, object_type) -> (url, domain)       raises ValidationError naming the path
   plan(entries, object_type) -> [[url, ...], ...]      batches within the vendor's per-call limits
-  check_quota(object_type, count) -> dict or None      read-only; raises QuotaError when `count` cannot fit today
+  check_quota(object_type, count) -> dict or None      read-only; raises QuotaError when `count` cannot fit today;
+                                                       `unread_reason` in the dict: the quota could not be read
   submit(object_type, urls) -> dict(task_id, task_ids, request_id, already_queued)
   task_status(task_ids) -> [dict(task_id, status, progress, reason, paths, failed_paths), ...]
      where status is 'running', 'complete' or 'failed'.
@@ -229,6 +230,8 @@ def run_refresh(module, client):
         planned = client.plan(entries, object_type) if entries else []
         if planned:
             result['quota'] = client.check_quota(object_type, len(entries))
+            if result['quota'] and result['quota'].get('unread_reason'):
+                module.warn('The refresh quota could not be read, so it was not checked: %s' % result['quota']['unread_reason'])
     except CdnError as exc:
         module.fail_json(msg=str(exc), **result)
     if module._diff:

@@ -14,7 +14,8 @@ description:
     split into as few calls as the per-call limits allow (1000 URLs, 100 directories or 1 regular expression, and at most
     10 domains per call).
   - Before the first call it validates and normalises every path and checks C(DescribeRefreshQuota), failing without
-    sending anything when the paths do not fit in what is left of today's quota.
+    sending anything when the paths do not fit in what is left of today's quota. If the credentials may not read the
+    quota (C(Forbidden.RAM)), it warns and refreshes without the check.
   - It can wait for the tasks to finish (polling C(DescribeRefreshTaskById), 10 task IDs per call) and fails naming the
     paths whose refresh failed.
   - If a call fails part way, the result still lists the batches that were submitted (with their task IDs) and the paths
@@ -160,6 +161,12 @@ quota:
       description: What this run uses.
       type: int
       sample: 2500
+    unread_reason:
+      description:
+        - Why the quota could not be read (for example a RAM policy without C(cdn:DescribeRefreshQuota)); then
+          RV(quota.limit) and RV(quota.remaining) are V(null), the quota was not checked, and the module warns.
+      type: str
+      returned: when the quota could not be read
 tasks:
   description: The state of every task when the module stopped waiting.
   returned: when O(wait=true) and something was submitted

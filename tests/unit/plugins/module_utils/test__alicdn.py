@@ -135,3 +135,28 @@ def test_rows_fold_into_tasks():
     assert (one['status'], one['failed_paths'], one['reason']) == ('failed', ['http://a.com/y'], 'Origin Timeout')
     assert (two['status'], two['progress']) == ('running', 40.0)
     assert (three['status'], three['paths']) == ('running', [])
+
+
+class RefusingTransport:
+    """Answers every call with the given vendor error, through the client's own parser."""
+
+    def __init__(self, code):
+        self.code = code
+
+    def call(self, action, prepare, parse):
+        return parse(FakeResponse(403, '{"Code":"%s","Message":"refused","RequestId":"R-2"}' % self.code))
+
+
+def client_refused(code):
+    return _alicdn.AlicdnClient(RefusingTransport(code), 'https://cdn.aliyuncs.com', dict(access_key_id='id', access_key_secret='s'))
+
+
+def test_a_quota_the_policy_may_not_read_is_skipped_with_the_reason():
+    quota = client_refused('Forbidden.RAM').check_quota('file', 5)
+    assert (quota['remaining'], quota['needed']) == (None, 5)
+    assert 'Forbidden.RAM' in quota['unread_reason'] and 'RAM user needs' in quota['unread_reason']
+
+
+def test_other_quota_errors_still_stop_the_refresh():
+    with pytest.raises(ApiError, match='SignatureDoesNotMatch'):
+        client_refused('SignatureDoesNotMatch').check_quota('file', 5)
