@@ -208,9 +208,10 @@ def wait_for(client, task_ids, timeout, clock=None, sleep=None):
         tasks = client.task_status(task_ids)
         if all(task['status'] in ('complete', 'failed') for task in tasks):
             return tasks, True
-        if clock() + delay > deadline:
+        remaining = deadline - clock()
+        if remaining <= 0:
             return tasks, False
-        sleep(delay)
+        sleep(min(delay, remaining))  # the last poll falls on the deadline
         delay = min(delay * 2, 10.0)
 
 
@@ -251,7 +252,8 @@ def run_refresh(module, client):
         queued = submission.get('already_queued') or []
         result['already_queued'].extend(queued)
         if submission.get('task_id'):
-            result['batches'].append(dict(object_type=object_type, paths=[url for url in urls if url not in queued], task_id=submission['task_id'],
+            submitted = [url for url in urls if url not in queued]
+            result['batches'].append(dict(object_type=object_type, paths=submitted, task_id=submission['task_id'],
                                           request_id=submission.get('request_id')))
             result['task_ids'].extend(tid for tid in submission['task_ids'] if tid not in result['task_ids'])
     result['changed'] = bool(result['task_ids'])

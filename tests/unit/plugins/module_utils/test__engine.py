@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.cdnops.cdn.plugins.module_utils._engine import (
-    normalise_all, normalise_url, percent_encode, split_batches, validate_endpoint)
+    normalise_all, normalise_url, percent_encode, split_batches, validate_endpoint, wait_for)
 from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ValidationError
 
 
@@ -116,3 +116,42 @@ def test_valid_endpoints(endpoint, expected):
 def test_invalid_endpoints(endpoint):
     with pytest.raises(ValidationError, match='must look like'):
         validate_endpoint(endpoint)
+
+
+class SlowTasks:
+    """Tasks that finish after `finish_after` polls."""
+
+    def __init__(self, finish_after):
+        self.polls = 0
+        self.finish_after = finish_after
+
+    def task_status(self, task_ids):
+        self.polls += 1
+        status = 'complete' if self.polls > self.finish_after else 'running'
+        return [dict(task_id=task_id, status=status) for task_id in task_ids]
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_wait_polls_with_growing_delays_until_done():
+    clock = FakeClock()
+    tasks, finished = wait_for(SlowTasks(finish_after=6), ['1'], timeout=600, clock=lambda: clock.now, sleep=clock.sleep)
+    assert finished and tasks == [dict(task_id='1', status='complete')]
+    assert clock.sleeps == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
+
+
+def test_wait_makes_its_last_poll_at_the_deadline():
+    clock = FakeClock()
+    client = SlowTasks(finish_after=100)
+    tasks, finished = wait_for(client, ['1'], timeout=20, clock=lambda: clock.now, sleep=clock.sleep)
+    assert not finished and tasks[0]['status'] == 'running'
+    assert clock.sleeps == [1.0, 2.0, 4.0, 8.0, 5.0] and clock.now == 20
+    assert client.polls == 6
