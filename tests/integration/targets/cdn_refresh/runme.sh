@@ -21,6 +21,11 @@ secret='sandbox-demo-secret'
 
 step() { printf '\n=== %s\n' "$*"; }
 calls() { python sandbox_calls.py "$sandbox" "$@"; }
+task_delay() {  # task_delay SECONDS: how long the sandbox's new tasks run (tasks already submitted keep theirs)
+  python -c 'import json, sys, urllib.request as r
+r.urlopen(r.Request(sys.argv[1] + "/_sandbox/config", json.dumps({"task_delay": float(sys.argv[2])}).encode())).read()' \
+    "$sandbox" "$1"
+}
 no_secret() { absent "$secret" "$@"; }
 absent() {  # absent PATTERN FILE...: fail if the pattern occurs
   if grep -q "$1" "${@:2}"; then echo "unexpected '$1' in ${*:2}"; exit 1; fi
@@ -82,6 +87,50 @@ expect_failure "$work/fail-jd.out" ansible-playbook one_host.yml -e cdn_refresh_
 grep -q 'jdcdn task .* failed (.*): .*https://www.example.com/broken.html' "$work/fail-jd.out" \
   || { cat "$work/fail-jd.out"; exit 1; }
 calls --calls jdcdn=1
+
+step "A wait that times out fails the play, naming the tasks still running, without waiting for them: both providers"
+task_delay 30
+start=$SECONDS
+# the extra var gives every host of deploy_inventory.yml the same site-relative paths: one task per provider
+expect_failure "$work/timeout.out" ansible-playbook -i deploy_inventory.yml refresh.yml \
+  -e '{"cdn_refresh_paths": ["/slow.html", "/slow.css"]}' \
+  -e cdn_refresh_wait=true -e cdn_refresh_wait_timeout=2 -e cdn_refresh_poll_interval=1
+elapsed=$((SECONDS - start))
+task_delay 0.5
+grep -q 'alicdn task [0-9]* still running after 2 s: https://www.example.com/slow.html https://www.example.com/slow.css' \
+  "$work/timeout.out" || { cat "$work/timeout.out"; exit 1; }
+grep -q 'jdcdn task [0-9a-f-]* still running after 2 s: https://static.example.cn/slow.html https://static.example.cn/slow.css' \
+  "$work/timeout.out" || { cat "$work/timeout.out"; exit 1; }
+grep -q 'alicdn after waiting: 0 task(s) complete, 0 failed, 1 still running' "$work/timeout.out"
+grep -q 'jdcdn after waiting: 0 task(s) complete, 0 failed, 1 still running' "$work/timeout.out"
+echo "failed after ${elapsed}s"
+# about 10 s here (2 s of polls per provider); the tasks run 30 s
+[ "$elapsed" -lt 25 ] || { cat "$work/timeout.out"; echo "the wait did not stop at its timeout (${elapsed}s)"; exit 1; }
+calls --calls alicdn=1 jdcdn=1
+
+step "JD: the same refresh again while the first is queued: no new task, the summary names the queued paths"
+task_delay 30
+queued=(ansible-playbook one_host.yml -e cdn_refresh_provider=jdcdn)
+q1=https://static.example.cn/q1.html q2=https://static.example.cn/q2.html q3=https://static.example.cn/q3.html
+"${queued[@]}" -e "{\"cdn_refresh_paths\": [\"$q1\", \"$q2\"]}" >"$work/queued1.out"
+calls --keep --calls jdcdn=1                                                # (--keep: the task stays queued)
+"${queued[@]}" -e "{\"cdn_refresh_paths\": [\"$q1\", \"$q2\"]}" | tee "$work/queued2.out" | tail -n 12
+calls --keep --calls jdcdn=1                                                # still the first run's call only
+grep -q 'jdcdn file: Submitted 0 file refresh call(s) for 2 path(s); 2 path(s) were already queued' "$work/queued2.out"
+grep -q "already queued at jdcdn, not submitted again: $q1 $q2" "$work/queued2.out"
+grep -q 'localhost *: .*changed=0 .*failed=0' "$work/queued2.out"
+no_secret "$work/queued2.out"
+
+step "... with one new path mixed in: only the new path gets a new task"
+"${queued[@]}" -e "{\"cdn_refresh_paths\": [\"$q1\", \"$q3\", \"$q2\"]}" | tee "$work/queued3.out" | tail -n 12
+task_delay 0.5
+grep -q "already queued at jdcdn, not submitted again: $q1 $q2" "$work/queued3.out"
+grep -q 'jdcdn file: Submitted 1 file refresh call(s) for 3 path(s); 2 path(s) were already queued' "$work/queued3.out"
+grep -q 'localhost *: .*changed=1 .*failed=0' "$work/queued3.out"
+# since the first run: two accepted calls, each path in exactly one of them
+printf '{"calls": {"jdcdn": 2}, "paths": {"alicdn": {}, "jdcdn": {"file": ["%s", "%s", "%s"]}}}' "$q1" "$q2" "$q3" \
+  >"$work/queued.json"
+calls --expected "$work/queued.json"
 
 step "Wrong credentials fail the play with the module's message"
 ALIBABA_CLOUD_ACCESS_KEY_SECRET=wrong-secret expect_failure "$work/badkey.out" \

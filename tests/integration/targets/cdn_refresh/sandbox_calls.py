@@ -1,10 +1,13 @@
 """Check the refresh calls a sandbox received, then reset it.
 
-Usage: python sandbox_calls.py SANDBOX_URL [--calls alicdn=N jdcdn=N] [--expected EXPECTED_JSON] [--none]
-  --calls     the number of refresh calls per vendor (every vendor not named: 0)
-  --expected  the file make_inventory.py wrote: the call counts, and the paths each vendor must have received,
-              per object type, each exactly once
+Usage: python sandbox_calls.py SANDBOX_URL [--calls alicdn=N jdcdn=N] [--expected EXPECTED_JSON] [--none] [--keep]
+  --calls     the number of accepted refresh calls per vendor (every vendor not named: 0)
+  --expected  a file like the one make_inventory.py writes: the call counts, and the paths each vendor must have
+              received in accepted calls, per object type, each exactly once
   --none      no API call at all (not even read-only ones)
+  --keep      do not reset the sandbox (its tasks stay queued, its request log keeps growing)
+Only accepted calls count: a refused call (an Alibaba error, or a JD status other than 0, such as 47 "already
+queued", which JD answers with HTTP 200 too) refreshes nothing; the line printed per vendor says how many there were.
 Prints one line per vendor and exits non-zero on a mismatch.
 """
 
@@ -26,16 +29,23 @@ def submitted(call):
     return TYPES[params['type']], [instances] if isinstance(instances, str) else instances
 
 
+def accepted(call):
+    """Whether the vendor accepted the call (JD refuses with HTTP 200 and a status other than 0)."""
+    return call['http_status'] == 200 and call['code'] in (None, 0)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument('url')
     parser.add_argument('--calls', nargs='*', default=[])
     parser.add_argument('--expected')
     parser.add_argument('--none', action='store_true')
+    parser.add_argument('--keep', action='store_true')
     args = parser.parse_args()
 
     calls = json.load(urllib.request.urlopen(args.url + '/_sandbox/requests'))
-    urllib.request.urlopen(urllib.request.Request(args.url + '/_sandbox/reset', data=b'', method='POST')).read()
+    if not args.keep:
+        urllib.request.urlopen(urllib.request.Request(args.url + '/_sandbox/reset', data=b'', method='POST')).read()
     errors = []
     if args.none and calls:
         errors.append(f'expected no API call, got {len(calls)}: {sorted({c["action"] for c in calls})}')
@@ -52,13 +62,16 @@ def main():
         expected_calls[vendor] = int(count)
 
     for vendor, action in REFRESH.items():
-        refreshes = [c for c in calls if c['vendor'] == vendor and c['action'] == action and c['http_status'] == 200]
+        attempts = [c for c in calls if c['vendor'] == vendor and c['action'] == action]
+        refreshes = [c for c in attempts if accepted(c)]
+        refused = collections.Counter(str(c['code'] or c['http_status']) for c in attempts if not accepted(c))
         received = collections.defaultdict(list)
         for call in refreshes:
             object_type, paths = submitted(call)
             received[object_type].extend(paths)
         sizes = {object_type: len(paths) for object_type, paths in received.items()}
-        print(f'{vendor}: {len(refreshes)} refresh call(s), paths per object type: {sizes}')
+        print(f'{vendor}: {len(refreshes)} refresh call(s), paths per object type: {sizes}'
+              + (f'; refused: {dict(refused)}' if refused else ''))
         if len(refreshes) != expected_calls[vendor]:
             errors.append(f'{vendor}: expected {expected_calls[vendor]} refresh call(s), got {len(refreshes)}')
         if expected_paths is not None:
