@@ -17,30 +17,41 @@ import uuid
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import quote
 
-from ansible_collections.cdnops.cdn.plugins.module_utils._engine import (
-    CONNECTION_OPTIONS, REFRESH_OPTIONS, normalise_url, split_batches, validate_endpoint)
-from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, QuotaError, ValidationError
+from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, QuotaUnreadableError, ValidationError
+from ansible_collections.cdnops.cdn.plugins.module_utils._runner import CONNECTION_OPTIONS, SUBMIT_OPTIONS
 from ansible_collections.cdnops.cdn.plugins.module_utils._transport import retry_after_seconds
+from ansible_collections.cdnops.cdn.plugins.module_utils._urls import normalise_path, validate_endpoint
+from ansible_collections.cdnops.cdn.plugins.module_utils._vendor import CallLimit, CdnClient, PathRules
 
 API_VERSION = '2018-05-10'
 DEFAULT_ENDPOINT = 'https://cdn.aliyuncs.com'
+DOC = 'https://www.alibabacloud.com/help/en/cdn/developer-reference/api-cdn-2018-05-10-'
 
-# object_type option -> (API ObjectType, paths per call, DescribeRefreshQuota field prefix)
+# object_type option -> (RefreshObjectCaches ObjectType, DescribeRefreshQuota field prefix,
+#                        DescribeRefreshTasks ObjectType). Limits: DOC + 'refreshobjectcaches'.
 OBJECT_TYPES = {
-    'file': ('File', 1000, 'Url'),
-    'directory': ('Directory', 100, 'Dir'),
-    'regex': ('Regex', 1, 'Regex'),
-    'ignore_params': ('IgnoreParams', 1000, 'IgnoreParams'),
+    'file': ('File', 'Url', 'file'),
+    'directory': ('Directory', 'Dir', 'directory'),
+    'regex': ('Regex', 'Regex', 'regex'),
+    'ignore_params': ('IgnoreParams', 'IgnoreParams', 'file'),
 }
-MAX_DOMAINS_PER_CALL = 10
-MAX_PATH_LENGTH = 1024
-MAX_IDS_PER_QUERY = 10
+PREFETCH_QUOTA_PREFIX = 'Preload'
+MAX_IDS_PER_QUERY = 10          # DescribeRefreshTaskById: DOC + 'describerefreshtaskbyid'
+PAGE_SIZE = 100                 # DescribeRefreshTasks: DOC + 'describerefreshtasks'
+# Calls a second per account, as documented on each operation's page.
+CALL_RATES = {
+    'RefreshObjectCaches': 50, 'PushObjectCache': 50, 'DescribeRefreshTaskById': 30, 'DescribeRefreshTasks': 5,
+    'DescribeRefreshQuota': 20,
+}
 
-# Codes worth another attempt (vendor-apis.md A6.2/A6.3); any HTTP 5xx is retried as well.
+# Codes worth another attempt (https://error-center.alibabacloud.com/status/product/Cdn and the gateway's common
+# codes); any HTTP 5xx is retried as well.
 RETRYABLE_CODES = frozenset((
     'Throttling', 'Throttling.User', 'Throttling.Api', 'TooManyRequests', 'ServiceUnavailable', 'ServiceUnAvailable',
     'InternalError', 'UnknownError', 'ServiceBusy', 'TooMany.Refresh', 'SignatureNonceUsed',
 ))
+# 5xx answers that say the request was refused before it was processed; any other 5xx may have been processed.
+REFUSED_5XX_CODES = frozenset(('Throttling', 'ServiceUnavailable', 'ServiceUnAvailable'))
 HINTS = {
     'SignatureDoesNotMatch': 'check access_key_secret',
     'InvalidAccessKeyId.NotFound': 'check access_key_id',
@@ -80,18 +91,21 @@ INFO_ARGUMENT_SPEC = dict(
 REFRESH_ARGUMENT_SPEC = dict(
     object_type=dict(type='str', default='file', choices=list(OBJECT_TYPES)),
     force=dict(type='bool', default=False),
-    **dict(REFRESH_OPTIONS, **CONNECTION_ARGUMENT_SPEC)
+    **dict(SUBMIT_OPTIONS, **CONNECTION_ARGUMENT_SPEC)
 )
 
 
-def percent_encode(value):
-    """The RPC percentEncode of vendor-apis.md A2.2: UTF-8, only A-Z a-z 0-9 - _ . ~ literal, space as %20."""
+def rpc_percent_encode(value):
+    """The RPC signature's percentEncode: UTF-8, only A-Z a-z 0-9 - _ . ~ literal, space as %20.
+
+    https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism
+    """
     return quote(value, safe='-_.~')
 
 
 def string_to_sign(method, params):
-    canonical = '&'.join('%s=%s' % (percent_encode(name), percent_encode(params[name])) for name in sorted(params))
-    return '%s&%s&%s' % (method, percent_encode('/'), percent_encode(canonical))
+    canonical = '&'.join('%s=%s' % (rpc_percent_encode(name), rpc_percent_encode(params[name])) for name in sorted(params))
+    return '%s&%s&%s' % (method, rpc_percent_encode('/'), rpc_percent_encode(canonical))
 
 
 def sign(method, params, secret):
@@ -114,7 +128,7 @@ def signed_query(action, operation_params, credentials, method='POST', now=time.
 
 
 def form_encode(params):
-    return '&'.join('%s=%s' % (percent_encode(name), percent_encode(value)) for name, value in params.items())
+    return '&'.join('%s=%s' % (rpc_percent_encode(name), rpc_percent_encode(value)) for name, value in params.items())
 
 
 def _error_message(body):
@@ -131,14 +145,16 @@ def parse_response(action):
             body = response.json()
         except ValueError:
             body = None
+        status = response.status_code
         if not isinstance(body, dict):
-            raise ApiError(action, 'the answer is not JSON: %r' % response.text[:200], http_status=response.status_code,
-                           retryable=response.status_code >= 500, retry_after=retry_after_seconds(response))
-        if response.status_code == 200 and 'Code' not in body:
+            raise ApiError(action, 'the answer is not JSON: %r' % response.text[:200], http_status=status,
+                           retryable=status >= 500, retry_after=retry_after_seconds(response), ambiguous=status >= 500)
+        if status == 200 and 'Code' not in body:
             return body
         code = body.get('Code')
-        raise ApiError(action, _error_message(body), http_status=response.status_code, code=code, request_id=body.get('RequestId'),
-                       retryable=response.status_code >= 500 or code in RETRYABLE_CODES, retry_after=retry_after_seconds(response))
+        raise ApiError(action, _error_message(body), http_status=status, code=code, request_id=body.get('RequestId'),
+                       retryable=status >= 500 or code in RETRYABLE_CODES, retry_after=retry_after_seconds(response),
+                       ambiguous=status >= 500 and code not in REFUSED_5XX_CODES)
     return parse
 
 
@@ -149,10 +165,24 @@ def _number(value):
         return None
 
 
-class AlicdnClient:
-    """RefreshObjectCaches and its read-only companions, over one Transport."""
+class AlicdnClient(CdnClient):
+    """Alibaba Cloud CDN: RefreshObjectCaches, PushObjectCache and their read-only companions, over one Transport.
 
-    object_types = tuple(OBJECT_TYPES)
+    API reference: https://www.alibabacloud.com/help/en/cdn/developer-reference/api-cdn-2018-05-10-dir-refresh-and-prefetch
+    """
+
+    name = 'alicdn'
+    CALL_RATES = CALL_RATES
+    limits = {
+        'refresh': {
+            'file': CallLimit(paths=1000, domains=10),
+            'directory': CallLimit(paths=100, domains=10),
+            'regex': CallLimit(paths=1, domains=10),
+            'ignore_params': CallLimit(paths=1000, domains=10),
+        },
+        'prefetch': {'file': CallLimit(paths=100, domains=10)},
+    }
+    rules = PathRules(bare_host=True, max_length=1024, raw_types=frozenset(['regex']))
     submit_concurrency = 4
 
     def __init__(self, transport, endpoint, credentials, force=False, now=time.time):
@@ -164,81 +194,99 @@ class AlicdnClient:
 
     @classmethod
     def from_params(cls, params, transport):
+        """The client for a module's options; raises ValidationError naming what is missing."""
         missing = [name for name in ('access_key_id', 'access_key_secret') if not params.get(name)]
         if missing:
             raise ValidationError('missing Alibaba Cloud credentials: set %s (or the environment variables %s)' % (
                 ' and '.join(missing), ', '.join(env for name in missing for env in ENV[name])))
         credentials = {name: params.get(name) for name in ('access_key_id', 'access_key_secret', 'security_token')}
-        return cls(transport, validate_endpoint(params.get('endpoint') or DEFAULT_ENDPOINT), credentials, force=params.get('force', False))
+        return cls(transport, validate_endpoint(params.get('endpoint') or DEFAULT_ENDPOINT), credentials,
+                   force=params.get('force') or False)
 
-    def call(self, action, **operation_params):
+    def call(self, action, mutating=False, **operation_params):
+        """One signed RPC call (POST /, common parameters in the query, operation parameters in a form body)."""
         def prepare():
             query = signed_query(action, operation_params, self.credentials, now=self.now)
             request = dict(method='POST', url=self.url + '?' + form_encode(query))
             if operation_params:
                 request.update(data=form_encode(operation_params), headers={'Content-Type': 'application/x-www-form-urlencoded'})
             return request
-        return self.transport.call(action, prepare, parse_response(action))
+        return self.transport.call(action, prepare, parse_response(action), mutating=mutating)
 
-    # The engine's vendor interface (see _engine.py).
-
-    def normalise(self, path, object_type):
-        return normalise_url(path, object_type, allow_bare_host=True, max_length=MAX_PATH_LENGTH, encode=object_type != 'regex')
-
-    def plan(self, entries, object_type):
-        return split_batches(entries, OBJECT_TYPES[object_type][1], MAX_DOMAINS_PER_CALL)
-
-    def quota(self):
-        body = self.call('DescribeRefreshQuota')
-        return {name: dict(limit=_number(body.get(prefix + 'Quota')), remaining=_number(body.get(prefix + 'Remain')))
-                for name, (api_type, per_call, prefix) in OBJECT_TYPES.items()}
-
-    def check_quota(self, object_type, count):
+    def read_quota(self):
+        """DescribeRefreshQuota (DOC + 'describerefreshquota'): {kind: QuotaEntry} for every object type and 'prefetch'."""
         try:
-            quota = dict(self.quota()[object_type], object_type=object_type, needed=count)
+            body = self.call('DescribeRefreshQuota')
         except ApiError as exc:
-            if exc.code not in QUOTA_NOT_READABLE_CODES:
-                raise
-            return dict(object_type=object_type, needed=count, limit=None, remaining=None, unread_reason=str(exc))
-        if quota['remaining'] is not None and count > quota['remaining']:
-            raise QuotaError('not enough refresh quota for %d %s path(s): %d of %s are left today; nothing was sent' % (
-                count, object_type, quota['remaining'], quota['limit']))
-        return quota
+            if exc.code in QUOTA_NOT_READABLE_CODES:
+                raise QuotaUnreadableError(str(exc))
+            raise
+        prefixes = dict(((name, spec[1]) for name, spec in OBJECT_TYPES.items()), prefetch=PREFETCH_QUOTA_PREFIX)
+        return {kind: dict(limit=_number(body.get(prefix + 'Quota')), remaining=_number(body.get(prefix + 'Remain')))
+                for kind, prefix in prefixes.items()}
 
-    def submit(self, object_type, urls):
-        params = dict(ObjectPath='\n'.join(urls), ObjectType=OBJECT_TYPES[object_type][0])
-        if self.force:
-            params['Force'] = 'true'
-        body = self.call('RefreshObjectCaches', **params)
-        task_id = str(body.get('RefreshTaskId') or '')
+    def submit(self, batch):
+        """RefreshObjectCaches (DOC + 'refreshobjectcaches') or PushObjectCache (DOC + 'pushobjectcache')."""
+        if batch['operation'] == 'prefetch':
+            action, id_field = 'PushObjectCache', 'PushTaskId'
+            params = dict(ObjectPath='\n'.join(batch['paths']))
+        else:
+            action, id_field = 'RefreshObjectCaches', 'RefreshTaskId'
+            params = dict(ObjectPath='\n'.join(batch['paths']), ObjectType=OBJECT_TYPES[batch['object_type']][0])
+            if self.force:
+                params['Force'] = 'true'
+        body = self.call(action, mutating=True, **params)
+        task_id = str(body.get(id_field) or '')
         if not task_id:
-            raise ApiError('RefreshObjectCaches', 'the answer carries no RefreshTaskId', request_id=body.get('RequestId'))
-        return dict(task_id=task_id, task_ids=[part.strip() for part in task_id.split(',') if part.strip()],
-                    request_id=body.get('RequestId'))
+            raise ApiError(action, 'the answer carries no %s' % id_field, request_id=body.get('RequestId'))
+        return dict(already_queued=[], accepted=[dict(
+            task_id=task_id, task_ids=[part.strip() for part in task_id.split(',') if part.strip()],
+            request_id=body.get('RequestId'), paths=list(batch['paths']))])
 
-    def task_rows(self, task_ids):
+    def read_tasks(self, operation, task_ids):
+        """DescribeRefreshTaskById (DOC + 'describerefreshtaskbyid'), 10 IDs a call; refresh and prefetch tasks alike."""
         rows = []
         for start in range(0, len(task_ids), MAX_IDS_PER_QUERY):
             body = self.call('DescribeRefreshTaskById', TaskId=','.join(task_ids[start:start + MAX_IDS_PER_QUERY]))
             rows.extend(body.get('Tasks') or [])
-        return rows
+        return tasks_from_rows(task_ids, rows)
 
-    def task_status(self, task_ids):
-        return tasks_from_rows(task_ids, self.task_rows(task_ids))
+    def find_tasks(self, operation, object_type, domain=None, path=None, since=None):
+        """DescribeRefreshTasks (DOC + 'describerefreshtasks'), every page: the last 3 days' tasks, newest first.
 
-    def tasks_for_path(self, path):
-        """The last 3 days' tasks for one exact path (DescribeRefreshTasks), newest first."""
-        body = self.call('DescribeRefreshTasks', ObjectPath=path, PageSize='100')
-        rows = (body.get('Tasks') or {}).get('CDNTask') or []
+        `object_type` None: tasks of every refresh type (only with `path`, as the API requires a type otherwise).
+        """
+        params = dict(PageSize=str(PAGE_SIZE))
+        if operation == 'prefetch' or object_type:
+            params['ObjectType'] = 'preload' if operation == 'prefetch' else OBJECT_TYPES[object_type][2]
+        if domain:
+            params['DomainName'] = domain
+        if path:
+            params['ObjectPath'] = path
+        if since is not None:
+            params['StartTime'] = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(since))
+            params['EndTime'] = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(self.now() + 60))
+        rows = []
+        page = 1
+        while True:
+            body = self.call('DescribeRefreshTasks', PageNumber=str(page), **params)
+            found = (body.get('Tasks') or {}).get('CDNTask') or []
+            rows.extend(found)
+            if not found or len(rows) >= (_number(body.get('TotalCount')) or 0):
+                break
+            page += 1
         task_ids = list(dict.fromkeys(str(row.get('TaskId')) for row in rows))
         return tasks_from_rows(task_ids, rows)
 
 
 def tasks_from_rows(task_ids, rows):
-    """Fold Alibaba's per-path rows into one entry per task id, in the engine's task shape."""
+    """Fold Alibaba's per-path rows into one Task per ID of `task_ids`, in that order (one pass over the rows)."""
+    by_id = {}
+    for row in rows:
+        by_id.setdefault(str(row.get('TaskId')), []).append(row)
     tasks = []
     for task_id in task_ids:
-        own = [row for row in rows if str(row.get('TaskId')) == task_id]
+        own = by_id.get(task_id, [])
         failed = [row for row in own if row.get('Status') == 'Failed']
         if not own or any(row.get('Status') not in ('Complete', 'Failed') for row in own):
             status = 'running'
@@ -254,9 +302,16 @@ def tasks_from_rows(task_ids, rows):
 
 
 def describe(client, task_ids, paths, quota=True):
-    """What alicdn_refresh_info returns: the tasks asked for by id and by path, and (unless not wanted) today's quota."""
-    tasks = client.task_status(list(dict.fromkeys(task_ids))) if task_ids else []
+    """What alicdn_refresh_info returns: the tasks asked for by ID and by path, and (unless not wanted) today's quota."""
+    tasks = client.read_tasks('refresh', list(dict.fromkeys(task_ids))) if task_ids else []
+    known = {task['task_id'] for task in tasks}
     for path in paths:
-        url, domain = client.normalise(path, 'file')
-        tasks.extend(task for task in client.tasks_for_path(url) if task['task_id'] not in [known['task_id'] for known in tasks])
-    return dict(tasks=tasks, **(dict(quota=client.quota()) if quota else {}))
+        url, domain = normalise_path(path, 'file', client.rules)
+        for task in client.find_tasks('refresh', None, path=url):
+            if task['task_id'] not in known:
+                known.add(task['task_id'])
+                tasks.append(task)
+    result = dict(tasks=tasks)
+    if quota:
+        result['quota'] = client.read_quota()
+    return result

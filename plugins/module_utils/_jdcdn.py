@@ -15,23 +15,29 @@ import time
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.cdnops.cdn.plugins.module_utils._engine import (
-    CONNECTION_OPTIONS, REFRESH_OPTIONS, normalise_url, split_batches, validate_endpoint)
 from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, ValidationError
+from ansible_collections.cdnops.cdn.plugins.module_utils._runner import CONNECTION_OPTIONS, SUBMIT_OPTIONS
 from ansible_collections.cdnops.cdn.plugins.module_utils._transport import retry_after_seconds
+from ansible_collections.cdnops.cdn.plugins.module_utils._urls import validate_endpoint
+from ansible_collections.cdnops.cdn.plugins.module_utils._vendor import CallLimit, CdnClient, PathRules
 
 DEFAULT_ENDPOINT = 'https://opencdn.jcloud.com'
 UTC_PLUS_8 = 8 * 3600
 
-# object_type option -> (API type, paths per call)
+DOC = 'https://github.com/jdcloudcom/en/blob/master/documentation/Storage-and-CDN/CDN/API-Reference/CDN-Open-API/'
+
+# object_type option -> the `type` of /api/refresh (DOC + 'Refresh.md')
 OBJECT_TYPES = {
-    'file': ('file', 100),
-    'directory': ('dir', 5),
+    'file': 'file',
+    'directory': 'dir',
 }
 
 ALREADY_QUEUED = 47
-# -1 and 8 are JD-side failures worth another attempt (vendor-apis.md B1.4); any HTTP 5xx is retried as well.
+# -1 and 8 are JD-side failures worth another attempt (DOC + 'Status-code-reference-table.md'); any HTTP 5xx is
+# retried as well. Both, and a 5xx, may come after JD recorded the task.
 RETRYABLE_CODES = frozenset((-1, 8))
+# -1 (an exception inside JD's API) may come after the task was recorded; 8 is a refusal.
+MAY_BE_PROCESSED_CODES = frozenset((-1,))
 SIGNATURE_REJECTED = 7
 _BUG = 'the module sent an incomplete request; please report this as a bug'
 HINTS = {
@@ -73,7 +79,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
 
 REFRESH_ARGUMENT_SPEC = dict(
     object_type=dict(type='str', default='file', choices=list(OBJECT_TYPES)),
-    **dict(REFRESH_OPTIONS, **CONNECTION_ARGUMENT_SPEC)
+    **dict(SUBMIT_OPTIONS, **CONNECTION_ARGUMENT_SPEC)
 )
 
 INFO_ARGUMENT_SPEC = dict(
@@ -107,10 +113,19 @@ def _error_message(code, message):
     return '%s (%s)' % (redact(message), hint) if message else hint
 
 
-class JdcdnClient:
-    """POST /api/refresh and /api/refreshQuery, over one Transport."""
+class JdcdnClient(CdnClient):
+    """JD Cloud CDN legacy opencdn API: /api/refresh, /api/prefetch and their queries, over one Transport.
 
-    object_types = tuple(OBJECT_TYPES)
+    API reference: DOC (Refresh.md, Query-refresh.md, Prefetch.md, Query-prefetch.md).
+    """
+
+    name = 'jdcdn'
+    CALL_RATES = {}     # JD documents no call rate for this API
+    limits = {
+        'refresh': {'file': CallLimit(paths=100, domains=None), 'directory': CallLimit(paths=5, domains=None)},
+        'prefetch': {'file': CallLimit(paths=50, domains=None)},
+    }
+    rules = PathRules(bare_host=False, max_length=1024, raw_types=frozenset())
     submit_concurrency = 4
     clock = staticmethod(time.time)
 
@@ -121,17 +136,18 @@ class JdcdnClient:
         self.secret_key = secret_key
         if clock is not None:
             self.clock = clock
-        self.task_paths = {}
+        self.task_paths = {}    # task ID -> the paths this client submitted in it (JD's queries do not tell them)
 
     @classmethod
     def from_params(cls, params, transport):
+        """The client for a module's options; raises ValidationError naming what is missing."""
         missing = [name for name in ('username', 'secret_key') if not params.get(name)]
         if missing:
             raise ValidationError('missing JD Cloud CDN credentials: set %s (or the environment variables %s)' % (
                 ' and '.join(missing), ', '.join(env for name in missing for env in ENV[name])))
         return cls(transport, validate_endpoint(params.get('endpoint') or DEFAULT_ENDPOINT), params['username'], params['secret_key'])
 
-    def call(self, api, **fields):
+    def call(self, api, mutating=False, **fields):
         """POST `fields` plus username and a fresh signature to /api/<api>; return the JSON answer."""
         action = '/api/' + api
         signed = []
@@ -152,76 +168,77 @@ class JdcdnClient:
             retry_after = retry_after_seconds(response)
             if not isinstance(body, dict) or 'status' not in body:
                 raise ApiError(action, 'the answer is not a JSON object with a status: %r' % redact(response.text[:200]),
-                               http_status=response.status_code, retryable=response.status_code >= 500, retry_after=retry_after)
+                               http_status=response.status_code, retryable=response.status_code >= 500, retry_after=retry_after,
+                               ambiguous=response.status_code >= 500)
             code = body['status']
-            if code == 0 and response.status_code == 200:
+            status = response.status_code
+            if code == 0 and status == 200:
                 return body
             # A signature made just before midnight (UTC+8) that reached JD after it is worth one more try.
             day_turned = code == SIGNATURE_REJECTED and sign_date(self.clock()) != signed[-1]
-            raise ApiError(action, _error_message(code, str(body.get('msg') or '')), http_status=response.status_code, code=code,
-                           retryable=response.status_code >= 500 or code in RETRYABLE_CODES or day_turned, retry_after=retry_after)
+            raise ApiError(action, _error_message(code, str(body.get('msg') or '')), http_status=status, code=code,
+                           retryable=status >= 500 or code in RETRYABLE_CODES or day_turned, retry_after=retry_after,
+                           ambiguous=status >= 500 or code in MAY_BE_PROCESSED_CODES)
 
-        return self.transport.call(action, prepare, parse)
+        return self.transport.call(action, prepare, parse, mutating=mutating)
 
-    # The engine's vendor interface (see _engine.py).
-
-    def normalise(self, path, object_type):
-        return normalise_url(path, object_type)
-
-    def plan(self, entries, object_type):
-        return split_batches(entries, OBJECT_TYPES[object_type][1])
-
-    def check_quota(self, object_type, count):
+    def read_quota(self):
         """JD's legacy API has no quota call."""
         return None
 
-    def refresh(self, object_type, urls):
-        """One /api/refresh call; returns the task ID."""
-        body = self.call('refresh', instances=list(urls), type=OBJECT_TYPES[object_type][0])
+    def _create(self, batch, urls):
+        """One /api/refresh or /api/prefetch call for `urls`; returns the task ID."""
+        if batch['operation'] == 'prefetch':
+            action, fields = 'prefetch', dict(publish_urls=list(urls))
+        else:
+            action, fields = 'refresh', dict(instances=list(urls), type=OBJECT_TYPES[batch['object_type']])
+        body = self.call(action, mutating=True, **fields)
         task_id = str(body.get('taskid') or '')
         if not task_id:
-            raise ApiError('/api/refresh', 'the answer carries no taskid')
+            raise ApiError('/api/' + action, 'the answer carries no taskid')
         self.task_paths[task_id] = list(urls)
         return task_id
 
-    def submit_or_bisect(self, object_type, urls):
-        """Submit `urls`; on status 47 split the batch in halves until the queued addresses are found.
+    def _submit_or_bisect(self, batch, urls, accepted, queued):
+        """Submit `urls`; on status 47 split them in halves until the queued addresses are found.
 
-        JD answers 47 when any address of the call is already queued, without saying which, and refreshes nothing.
-        Returns (task_ids, already_queued). At most 2n - 1 calls for n paths, one when nothing is queued.
+        JD answers 47 when any address of the call is already queued, without saying which, and creates no task.
+        Appends to `accepted` (Accepted) and `queued` (paths). At most 2n - 1 calls for n paths, one when none is queued.
         """
         try:
-            return [self.refresh(object_type, urls)], []
+            task_id = self._create(batch, urls)
         except ApiError as exc:
             if exc.code != ALREADY_QUEUED:
                 raise
+        else:
+            accepted.append(dict(task_id=task_id, task_ids=[task_id], request_id=None, paths=list(urls)))
+            return
         if len(urls) == 1:
-            return [], list(urls)
+            queued.extend(urls)
+            return
         middle = len(urls) // 2
-        left_ids, left_queued = self.submit_or_bisect(object_type, urls[:middle])
-        right_ids, right_queued = self.submit_or_bisect(object_type, urls[middle:])
-        return left_ids + right_ids, left_queued + right_queued
+        self._submit_or_bisect(batch, urls[:middle], accepted, queued)
+        self._submit_or_bisect(batch, urls[middle:], accepted, queued)
 
-    def submit(self, object_type, urls):
-        task_ids, queued = self.submit_or_bisect(object_type, urls)
-        return dict(task_id=','.join(task_ids) or None, task_ids=task_ids, request_id=None, already_queued=queued)
+    def submit(self, batch):
+        """/api/refresh (DOC + 'Refresh.md') or /api/prefetch (DOC + 'Prefetch.md'), split on status 47."""
+        accepted, queued = [], []
+        self._submit_or_bisect(batch, batch['paths'], accepted, queued)
+        return dict(accepted=accepted, already_queued=queued)
 
-    def task_status(self, task_ids):
+    def read_tasks(self, operation, task_ids):
+        """/api/refreshQuery or /api/prefetchQuery, one call per task (DOC + 'Query-refresh.md')."""
+        task_ids = [task_id.strip() for task_id in task_ids]
+        if not all(task_ids):
+            raise ValidationError('task_ids must not contain an empty task ID')
+        query = 'prefetchQuery' if operation == 'prefetch' else 'refreshQuery'
         tasks = []
         for task_id in task_ids:
-            data = self.call('refreshQuery', taskid=task_id).get('data') or {}
+            data = self.call(query, taskid=task_id).get('data') or {}
             status = {0: 'complete', 2: 'failed'}.get(data.get('status'), 'running')
             paths = self.task_paths.get(task_id, [])
             tasks.append(dict(
                 task_id=task_id, status=status, progress=100.0 if status == 'complete' else 0.0,
-                reason=redact(str(data.get('msg') or 'failed')) if status == 'failed' else None,
+                reason=redact(str(data.get('msg') or 'failed')) if status == 'failed' else None, created=None,
                 paths=paths, failed_paths=paths if status == 'failed' else []))
         return tasks
-
-    def task_info(self, task_ids):
-        """task_status for tasks submitted elsewhere, whose paths JD does not tell."""
-        task_ids = [task_id.strip() for task_id in task_ids]
-        if not all(task_ids):
-            raise ValidationError('task_ids must not contain an empty task ID')
-        return [dict((key, value) for key, value in task.items() if key not in ('paths', 'failed_paths'))
-                for task in self.task_status(task_ids)]

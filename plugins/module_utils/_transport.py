@@ -4,17 +4,21 @@
 
 # Private to the cdnops.cdn collection: no compatibility promise outside it.
 
-"""One HTTP transport (a pooled requests session) with one bounded retry policy."""
+"""One HTTP transport: a pooled requests session, one bounded retry policy, and pacing to the vendor's call rates."""
 
 from __future__ import annotations
 
+import os
 import random
+import re
+import threading
 import time
 import traceback
 
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
+from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
-from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, NetworkError
+from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, NetworkError, ValidationError
 
 try:
     import requests
@@ -27,6 +31,7 @@ else:
 
 COLLECTION_VERSION = '0.1.0'
 USER_AGENT = 'cdnops.cdn/%s ansible-core/%s' % (COLLECTION_VERSION, ANSIBLE_VERSION)
+_CERT_REASON = re.compile(r'certificate verify failed: ([^()\'"]+)')
 
 
 class RetryPolicy:
@@ -51,62 +56,131 @@ class RetryPolicy:
         return wait
 
 
-def _network_reason(exc, timeout):
-    """Describe a requests failure without quoting the URL, whose query string can carry signatures and tokens."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return 'timed out connecting (timeout %ss)' % timeout
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return 'no answer within %ss' % timeout
+class Pacer:
+    """Spaces the calls of each action so that they never exceed its rate (calls a second), across threads.
+
+    `rates`: {action: calls per second}; actions not listed are not paced.
+    """
+
+    def __init__(self, rates=None, clock=None, sleep=None):
+        self.rates = dict(rates or {})
+        self.clock = clock or time.monotonic
+        self.sleep = sleep or time.sleep
+        self.lock = threading.Lock()
+        self.next_slot = {}
+        self.waited = 0.0
+
+    def wait(self, action):
+        """Block until `action` may be called again."""
+        rate = self.rates.get(action)
+        if not rate:
+            return
+        with self.lock:
+            now = self.clock()
+            slot = max(now, self.next_slot.get(action, now))
+            self.next_slot[action] = slot + 1.0 / rate
+            self.waited += slot - now
+        if slot > now:
+            self.sleep(slot - now)
+
+
+def tls_verify(validate_certs, ca_path):
+    """The `verify` argument for requests; raises ValidationError for a ca_path that is not a readable file."""
+    if not validate_certs:
+        return False
+    if ca_path:
+        if not os.path.isfile(ca_path) or not os.access(ca_path, os.R_OK):
+            raise ValidationError('ca_path %r is not a readable file: give the path of a PEM file of CA certificates' % ca_path)
+        return ca_path
+    return True
+
+
+def _network_error(action, exc, where, timeout, verify):
+    """A NetworkError for a requests failure, without quoting the URL (its query carries signatures and tokens)."""
+    text = repr(exc)
     if isinstance(exc, requests.exceptions.SSLError):
-        return 'TLS error (check validate_certs and ca_path)'
+        match = _CERT_REASON.search(text)
+        if verify is True:
+            bundle = os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE')
+            trust = 'the CA bundle %s (from REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE)' % bundle if bundle else "the system's CAs"
+        else:
+            trust = 'ca_path %s' % verify
+        reason = ('TLS certificate verification failed (%s) against %s: set ca_path to the CA that signed the '
+                  "endpoint's certificate, or validate_certs=false for a test endpoint" % (
+                      match.group(1).strip() if match else 'TLS error', trust))
+        return NetworkError(action, reason, where, retryable=False)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return NetworkError(action, 'timed out connecting (timeout %ss)' % timeout, where)
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return NetworkError(action, 'no answer within %ss' % timeout, where, ambiguous=True)
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return 'the connection broke while the answer was being read'
+        return NetworkError(action, 'the connection broke while the answer was being read', where, ambiguous=True)
     if isinstance(exc, requests.exceptions.ConnectionError):
-        text = repr(exc)
         if 'RemoteDisconnected' in text or 'Connection aborted' in text or 'ConnectionResetError' in text:
-            return 'the server closed the connection without answering'
+            return NetworkError(action, 'the server closed the connection without answering', where, ambiguous=True)
         if 'Connection refused' in text:
-            return 'connection refused'
+            return NetworkError(action, 'connection refused', where)
         if 'Name or service not known' in text or 'NameResolutionError' in text or 'getaddrinfo' in text:
-            return 'cannot resolve the host name'
-        return 'cannot connect'
-    return 'HTTP request failed (%s)' % type(exc).__name__
+            return NetworkError(action, 'cannot resolve the host name', where)
+        return NetworkError(action, 'cannot connect', where)
+    return NetworkError(action, 'HTTP request failed (%s)' % type(exc).__name__, where, ambiguous=True)
 
 
 class Transport:
-    """Sends one API call, re-preparing (re-signing) it for every attempt, and retries what is worth retrying."""
+    """Sends one API call, re-preparing (re-signing) it for every attempt, and retries what is worth retrying.
 
-    def __init__(self, timeout=30, validate_certs=True, ca_path=None, retry=None, session=None):
+    `verify`: True, False or a CA file path (see tls_verify); passed with every request, so that requests' environment
+    variables (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) cannot override validate_certs=false or ca_path.
+    `rates`: {action: calls per second} for the Pacer. `log`: a callable taking one line (module.log), for retries.
+    Counters: `calls` (HTTP requests sent, retries included), `retries`, and `pacer.waited` (seconds).
+    """
+
+    def __init__(self, timeout=30, verify=True, retry=None, session=None, rates=None, log=None):
         self.timeout = timeout
+        self.verify = verify
         self.retry = retry or RetryPolicy()
         self.session = session or requests.Session()
         self.session.headers['User-Agent'] = USER_AGENT
-        self.session.verify = (ca_path or True) if validate_certs else False
+        self.pacer = Pacer(rates, sleep=self.retry.sleep)
+        self.log = log or (lambda line: None)
         self.calls = 0
+        self.retries = 0
+        self.lock = threading.Lock()
 
-    def call(self, action, prepare, parse):
-        """Run one API action.
+    def call(self, action, prepare, parse, mutating=False):
+        """Run one API action and return what `parse` returns.
 
         `prepare()` returns the keyword arguments of requests.Session.request (method, url, params, data, headers, ...)
         and is called again for each attempt, so every attempt carries a fresh timestamp and nonce.
-        `parse(response)` returns the decoded result or raises ApiError (with `retryable` set as the vendor documents).
+        `parse(response)` returns the decoded result or raises ApiError (with `retryable` and `ambiguous` set as the
+        vendor documents).
+        A `mutating` call is never sent again after an ambiguous failure (it may have been processed): the error is
+        raised for the caller to find out, so that nothing is submitted twice.
         """
         failures = 0
         while True:
-            self.calls += 1
+            request = prepare()
+            where = '{0.scheme}://{0.netloc}'.format(urlsplit(request['url']))
+            self.pacer.wait(action)
+            with self.lock:
+                self.calls += 1
             try:
-                response = self.session.request(timeout=self.timeout, **prepare())
+                response = self.session.request(timeout=self.timeout, verify=self.verify, **request)
                 return parse(response)
             except requests.exceptions.RequestException as exc:
-                error = NetworkError(action, _network_reason(exc, self.timeout))
+                error = _network_error(action, exc, where, self.timeout, self.verify)
             except (ApiError, NetworkError) as exc:
                 error = exc
             failures += 1
-            if not error.retryable or failures >= self.retry.attempts:
+            if not error.retryable or failures >= self.retry.attempts or (mutating and error.ambiguous):
                 if failures > 1:
                     error.args = ('%s (gave up after %d attempts)' % (error.args[0], failures),)
                 raise error
-            self.retry.sleep(self.retry.delay(failures, error.retry_after))
+            delay = self.retry.delay(failures, error.retry_after)
+            with self.lock:
+                self.retries += 1
+            self.log('cdnops.cdn: %s attempt %d failed (%s); retrying in %.1fs' % (action, failures, error, delay))
+            self.retry.sleep(delay)
 
 
 def retry_after_seconds(response):

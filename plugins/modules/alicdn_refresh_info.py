@@ -17,10 +17,10 @@ description:
 author:
   - cdnops.cdn maintainers (@cdnops)
 extends_documentation_fragment:
-  - cdnops.cdn.common
-  - cdnops.cdn.common.attributes_info
-  - cdnops.cdn.alicdn
-  - cdnops.cdn.alicdn.actiongroup
+  - cdnops.cdn._common
+  - cdnops.cdn._common.attributes_info
+  - cdnops.cdn._alicdn
+  - cdnops.cdn._alicdn.actiongroup
 options:
   task_ids:
     description:
@@ -108,9 +108,9 @@ tasks:
       description: Alibaba's failure description, V(null) if no path failed.
       type: str
     created:
-      description: When the task was created (UTC, ISO 8601).
+      description: When the task was created, UTC ISO 8601; V(null) where the vendor does not tell (JD).
       type: str
-      sample: '2026-11-22T03:04:05Z'
+      sample: '2026-11-30T08:00:00Z'
     paths:
       description: The paths of the task.
       type: list
@@ -119,19 +119,46 @@ tasks:
       description: The paths whose refresh failed.
       type: list
       elements: str
+error:
+  description:
+    - What stopped the module, so that a playbook can branch on it without parsing RV(ignore:msg).
+    - Each member is V(null) where the fact does not exist (for example a network error has no RV(error.code)).
+  returned: failure
+  type: dict
+  contains:
+    action:
+      description: The vendor call that failed (for example C(RefreshObjectCaches) or C(/api/refresh)), C(quota check),
+        C(wait), or V(null) for bad input.
+      type: str
+      sample: RefreshObjectCaches
+    code:
+      description: The vendor's error code (Alibaba's C(Code), JD's C(status)).
+      type: raw
+      sample: QuotaExceeded.Refresh
+    http_status:
+      description: The HTTP status of the vendor's answer.
+      type: int
+      sample: 400
+    request_id:
+      description: The vendor's request ID, for a support ticket.
+      type: str
+      sample: D61E4801-EAFF-4A63-AAE1-FBF6CE1CFD1C
+    message:
+      description: The vendor's message with a hint, or the module's own.
+      type: str
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.cdnops.cdn.plugins.module_utils._alicdn import INFO_ARGUMENT_SPEC, AlicdnClient, describe
-from ansible_collections.cdnops.cdn.plugins.module_utils._engine import connect, fail_on_error
+from ansible_collections.cdnops.cdn.plugins.module_utils._runner import connect, run_info
 
 
 def main():
     module = AnsibleModule(argument_spec=INFO_ARGUMENT_SPEC, supports_check_mode=True)
     client = connect(module, AlicdnClient)
     params = module.params
-    module.exit_json(changed=False, **fail_on_error(module, describe, client, params['task_ids'], params['paths'], params['quota']))
+    run_info(module, describe, client, params['task_ids'], params['paths'], params['quota'])
 
 
 if __name__ == '__main__':

@@ -25,11 +25,11 @@ description:
 author:
   - cdnops.cdn maintainers (@cdnops)
 extends_documentation_fragment:
-  - cdnops.cdn.common
-  - cdnops.cdn.common.refresh
-  - cdnops.cdn.common.attributes_refresh
-  - cdnops.cdn.jdcdn
-  - cdnops.cdn.jdcdn.actiongroup
+  - cdnops.cdn._common
+  - cdnops.cdn._common.refresh
+  - cdnops.cdn._common.attributes_refresh
+  - cdnops.cdn._jdcdn
+  - cdnops.cdn._jdcdn.actiongroup
 options:
   object_type:
     description:
@@ -127,7 +127,10 @@ task_ids:
   elements: str
   sample: [93820486-226d-459b-b33f-5124b566cab7]
 not_submitted:
-  description: The paths that were not submitted because a call failed. Empty on success.
+  description:
+    - Every validated path that was not submitted, whatever stopped the run (a failed call, the quota check, wrong
+      credentials, an invalid path elsewhere in the list). Empty on success and in check mode.
+    - To finish the job, run the module again with O(paths) set to this list.
   returned: always
   type: list
   elements: str
@@ -162,6 +165,10 @@ tasks:
     reason:
       description: JD's message for a failed task; V(null) unless the task failed.
       type: str
+    created:
+      description: When the task was created, UTC ISO 8601; V(null) where the vendor does not tell (JD).
+      type: str
+      sample: '2026-11-30T08:00:00Z'
     paths:
       description: The paths of the task.
       type: list
@@ -175,17 +182,59 @@ failed_paths:
   returned: when O(wait=true) and something was submitted
   type: list
   elements: str
+api_calls:
+  description: The HTTP requests sent to the vendor's API, retries and read-only calls included.
+  returned: always
+  type: int
+  sample: 4
+retries:
+  description: How many of RV(api_calls) were retries after a failed attempt (each is also written to the module log).
+  returned: always
+  type: int
+  sample: 0
+paced_seconds:
+  description: Seconds spent waiting to keep the calls within the vendor's documented calls per second.
+  returned: always
+  type: float
+  sample: 0.0
+error:
+  description:
+    - What stopped the module, so that a playbook can branch on it without parsing RV(ignore:msg).
+    - Each member is V(null) where the fact does not exist (for example a network error has no RV(error.code)).
+  returned: failure
+  type: dict
+  contains:
+    action:
+      description: The vendor call that failed (for example C(RefreshObjectCaches) or C(/api/refresh)), C(quota check),
+        C(wait), or V(null) for bad input.
+      type: str
+      sample: RefreshObjectCaches
+    code:
+      description: The vendor's error code (Alibaba's C(Code), JD's C(status)).
+      type: raw
+      sample: QuotaExceeded.Refresh
+    http_status:
+      description: The HTTP status of the vendor's answer.
+      type: int
+      sample: 400
+    request_id:
+      description: The vendor's request ID, for a support ticket.
+      type: str
+      sample: D61E4801-EAFF-4A63-AAE1-FBF6CE1CFD1C
+    message:
+      description: The vendor's message with a hint, or the module's own.
+      type: str
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.cdnops.cdn.plugins.module_utils._engine import connect, run_refresh
+from ansible_collections.cdnops.cdn.plugins.module_utils._runner import connect, run
 from ansible_collections.cdnops.cdn.plugins.module_utils._jdcdn import REFRESH_ARGUMENT_SPEC, JdcdnClient
 
 
 def main():
     module = AnsibleModule(argument_spec=REFRESH_ARGUMENT_SPEC, supports_check_mode=True)
-    run_refresh(module, connect(module, JdcdnClient))
+    run(module, connect(module, JdcdnClient))
 
 
 if __name__ == '__main__':

@@ -116,7 +116,7 @@ q1=https://static.example.cn/q1.html q2=https://static.example.cn/q2.html q3=htt
 calls --keep --calls jdcdn=1                                                # (--keep: the task stays queued)
 "${queued[@]}" -e "{\"cdn_refresh_paths\": [\"$q1\", \"$q2\"]}" | tee "$work/queued2.out" | tail -n 12
 calls --keep --calls jdcdn=1                                                # still the first run's call only
-grep -q 'jdcdn file: Submitted 0 file refresh call(s) for 2 path(s); 2 path(s) were already queued' "$work/queued2.out"
+grep -q 'jdcdn file: Submitted 0 paths of file refresh (1 batch in [0-9]* calls); 2 paths already queued' "$work/queued2.out"
 grep -q "already queued at jdcdn, not submitted again: $q1 $q2" "$work/queued2.out"
 grep -q 'localhost *: .*changed=0 .*failed=0' "$work/queued2.out"
 no_secret "$work/queued2.out"
@@ -125,7 +125,7 @@ step "... with one new path mixed in: only the new path gets a new task"
 "${queued[@]}" -e "{\"cdn_refresh_paths\": [\"$q1\", \"$q3\", \"$q2\"]}" | tee "$work/queued3.out" | tail -n 12
 task_delay 0.5
 grep -q "already queued at jdcdn, not submitted again: $q1 $q2" "$work/queued3.out"
-grep -q 'jdcdn file: Submitted 1 file refresh call(s) for 3 path(s); 2 path(s) were already queued' "$work/queued3.out"
+grep -q 'jdcdn file: Submitted 1 path of file refresh (1 batch in [0-9]* calls); 2 paths already queued' "$work/queued3.out"
 grep -q 'localhost *: .*changed=1 .*failed=0' "$work/queued3.out"
 # since the first run: two accepted calls, each path in exactly one of them
 printf '{"calls": {"jdcdn": 2}, "paths": {"alicdn": {}, "jdcdn": {"file": ["%s", "%s", "%s"]}}}' "$q1" "$q2" "$q3" \

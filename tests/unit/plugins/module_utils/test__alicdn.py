@@ -12,7 +12,7 @@ import time
 import pytest
 
 from ansible_collections.cdnops.cdn.plugins.module_utils import _alicdn
-from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError
+from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, QuotaUnreadableError
 
 V2_1 = dict(AccessKeyId='testid', Action='DescribeRegions', Format='XML', SignatureMethod='HMAC-SHA1',
             SignatureNonce='3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf', SignatureVersion='1.0', Timestamp='2016-02-23T12:46:24Z',
@@ -59,7 +59,7 @@ def test_string_to_sign_encodes_twice():
 @pytest.mark.parametrize('raw, encoded', [(' ', '%20'), ('*', '%2A'), ('~', '~'), ('+', '%2B'), ('/', '%2F'), ('%', '%25'), ('\n', '%0A'),
                                           ('é', '%C3%A9')])
 def test_percent_encode_rule(raw, encoded):
-    assert _alicdn.percent_encode(raw) == encoded
+    assert _alicdn.rpc_percent_encode(raw) == encoded
 
 
 def test_signed_query_with_pinned_clock_and_nonce_gives_v2_7():
@@ -143,7 +143,7 @@ class RefusingTransport:
     def __init__(self, code):
         self.code = code
 
-    def call(self, action, prepare, parse):
+    def call(self, action, prepare, parse, mutating=False):
         return parse(FakeResponse(403, '{"Code":"%s","Message":"refused","RequestId":"R-2"}' % self.code))
 
 
@@ -151,12 +151,32 @@ def client_refused(code):
     return _alicdn.AlicdnClient(RefusingTransport(code), 'https://cdn.aliyuncs.com', dict(access_key_id='id', access_key_secret='s'))
 
 
-def test_a_quota_the_policy_may_not_read_is_skipped_with_the_reason():
-    quota = client_refused('Forbidden.RAM').check_quota('file', 5)
-    assert (quota['remaining'], quota['needed']) == (None, 5)
-    assert 'Forbidden.RAM' in quota['unread_reason'] and 'RAM user needs' in quota['unread_reason']
+def test_a_quota_the_policy_may_not_read_is_reported_as_unreadable():
+    with pytest.raises(QuotaUnreadableError) as info:
+        client_refused('Forbidden.RAM').read_quota()
+    assert 'Forbidden.RAM' in str(info.value) and 'RAM user needs' in str(info.value)
 
 
 def test_other_quota_errors_still_stop_the_refresh():
     with pytest.raises(ApiError, match='SignatureDoesNotMatch'):
-        client_refused('SignatureDoesNotMatch').check_quota('file', 5)
+        client_refused('SignatureDoesNotMatch').read_quota()
+
+
+@pytest.mark.parametrize('status, code, ambiguous', [
+    (500, 'InternalError', True), (503, 'ServiceUnavailable', False), (503, 'Throttling', False),
+    (400, 'Throttling.User', False), (502, None, True),
+])
+def test_which_answers_may_follow_processing(status, code, ambiguous):
+    body = '{"Code":"%s","Message":"m"}' % code if code else '<html>Bad Gateway</html>'
+    with pytest.raises(ApiError) as info:
+        _alicdn.parse_response('RefreshObjectCaches')(FakeResponse(status, body))
+    assert info.value.ambiguous is ambiguous
+
+
+def test_limits_and_rules_are_declared():
+    client = client_refused('x')
+    assert client.call_limit('refresh', 'file') == (1000, 10)
+    assert client.call_limit('refresh', 'directory') == (100, 10)
+    assert client.call_limit('refresh', 'regex') == (1, 10)
+    assert client.call_limit('prefetch', 'file') == (100, 10)
+    assert client.rules.bare_host and client.rules.raw_types == frozenset(['regex'])

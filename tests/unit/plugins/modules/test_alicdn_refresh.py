@@ -97,7 +97,7 @@ def test_not_enough_quota_fails_before_the_first_submit(sandbox):
     result = refresh(sandbox, urls(150))
 
     assert result['failed'] and not result['changed']
-    assert 'not enough refresh quota for 150 file path(s): 100 of 100 are left today; nothing was sent' in result['msg']
+    assert 'not enough file quota for 150 paths: 100 of 100 are left today; nothing was sent' in result['msg']
     assert calls(sandbox, 'RefreshObjectCaches') == []
 
 
@@ -148,7 +148,7 @@ def test_wait_names_the_paths_that_failed(sandbox):
 
     assert result['failed'] and result['changed']
     assert result['failed_paths'] == ['https://www.example.com/broken.js']
-    assert '1 path(s) failed to refresh: https://www.example.com/broken.js' in result['msg']
+    assert '1 path failed to refresh: https://www.example.com/broken.js' in result['msg']
     assert result['tasks'][0]['reason']
 
 
@@ -166,22 +166,33 @@ def test_throttling_is_retried_with_backoff(sandbox, no_sleep):
 
     assert not result.get('failed')
     assert [call['http_status'] for call in calls(sandbox, 'RefreshObjectCaches')] == [503, 503, 200]
-    assert len(no_sleep) == 2 and 0 < no_sleep[0] <= no_sleep[1] * 2
+    assert result['retries'] == 2 and result['api_calls'] == 4
+    retry_waits = [wait for wait in no_sleep if wait >= 0.5]   # the rest is pacing to 50 calls/s
+    assert len(retry_waits) == 2 and retry_waits[0] <= retry_waits[1] * 2
 
 
 def test_retries_are_bounded(sandbox, no_sleep):
-    sandbox.inject_fault(vendor='alicdn', action='RefreshObjectCaches', kind='error5xx', times=50)
+    sandbox.inject_fault(vendor='alicdn', action='RefreshObjectCaches', kind='throttle', times=50)
     result = refresh(sandbox, urls(5))
 
-    assert result['failed'] and 'gave up after 5 attempts' in result['msg'] and 'InternalError' in result['msg']
+    assert result['failed'] and 'gave up after 5 attempts' in result['msg'] and 'Throttling' in result['msg']
     assert len(calls(sandbox, 'RefreshObjectCaches')) == 5
     assert result['not_submitted'] == result['paths'] and not result['changed']
+    assert result['error']['code'] == 'Throttling' and result['error']['http_status'] == 503
 
 
-def test_dropped_connection_is_retried(sandbox, no_sleep):
-    sandbox.inject_fault(vendor='alicdn', action='RefreshObjectCaches', kind='drop', times=1)
+@pytest.mark.parametrize('kind', ['drop', 'error5xx'])
+def test_a_read_only_call_is_retried_after_a_fault_that_may_follow_processing(sandbox, no_sleep, kind):
+    sandbox.inject_fault(vendor='alicdn', action='DescribeRefreshQuota', kind=kind, times=1)
     result = refresh(sandbox, urls(1))
-    assert not result.get('failed') and result['changed']
+    assert not result.get('failed') and result['changed'] and result['retries'] == 1
+
+
+@pytest.mark.parametrize('kind', ['drop', 'error5xx'])
+def test_a_refresh_is_not_sent_again_blindly_after_a_fault_that_may_follow_processing(sandbox, no_sleep, kind):
+    sandbox.inject_fault(vendor='alicdn', action='RefreshObjectCaches', kind=kind, times=1)
+    result = refresh(sandbox, urls(1))
+    assert len(calls(sandbox, 'RefreshObjectCaches')) == 1
 
 
 def test_read_timeout_is_retried(sandbox):

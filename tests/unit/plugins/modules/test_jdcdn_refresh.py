@@ -51,7 +51,7 @@ def test_250_urls_make_3_calls(sandbox, credentials):
     assert result['changed'] is True and not result.get('failed')
     assert [len(batch['paths']) for batch in result['batches']] == [100, 100, 50]
     assert len(set(result['task_ids'])) == 3 and result['not_submitted'] == [] and result['already_queued'] == []
-    assert result['msg'] == 'Submitted 3 file refresh call(s) for 250 path(s).'
+    assert result['msg'] == 'Submitted 250 paths of file refresh (3 batches in 3 calls).'
     assert SECRET not in output
 
 
@@ -84,7 +84,7 @@ def test_check_mode_sends_nothing(sandbox, credentials):
     assert result['changed'] is True and result['task_ids'] == []
     assert [(len(batch['paths']), batch['task_id']) for batch in result['batches']] == [(100, None), (50, None)]
     assert 'quota' not in result or result['quota'] is None
-    assert result['msg'] == 'Would submit 2 file refresh call(s) for 150 path(s).'
+    assert result['msg'] == 'Would submit 2 batches of file refresh for 150 paths.'
 
 
 def test_diff(sandbox, credentials):
@@ -170,7 +170,7 @@ def test_wait_reports_the_paths_of_a_failed_task(sandbox, credentials):
     assert result['failed_paths'] == ['https://www.example.com/broken/x.css']
     assert [task['status'] for task in result['tasks']] == ['complete', 'failed']
     assert result['tasks'][1]['reason'] == 'Failed'
-    assert 'and 1 path(s) failed to refresh: https://www.example.com/broken/x.css' in result['msg']
+    assert 'and 1 path failed to refresh: https://www.example.com/broken/x.css' in result['msg']
 
 
 def test_wait_timeout(sandbox, credentials):
@@ -192,7 +192,7 @@ def test_second_call_fails_for_good(sandbox, credentials, monkeypatch):
     assert result['task_ids'] == [result['batches'][0]['task_id']]
     assert result['not_submitted'] == second + third
     assert 'code 15' in result['msg'] and 'not a CDN domain of this JD account' in result['msg']
-    assert 'Submitted 1 of 3 call(s); 150 path(s) were not submitted (see not_submitted).' in result['msg']
+    assert 'Submitted 100 paths of file refresh (1 batch in 2 calls); 150 paths not submitted (see not_submitted).' in result['msg']
 
 
 def test_failure_with_concurrent_calls_loses_no_path(sandbox, credentials):
@@ -222,10 +222,12 @@ def test_already_queued_is_not_a_failure(sandbox, credentials):
     result, dummy = run_module(jdcdn_refresh, dict(paths=paths, endpoint=sandbox.url))
     assert not result.get('failed') and result['changed']
     assert sorted(result['already_queued']) == sorted(paths[1::2])
-    assert [batch['paths'] for batch in result['batches']] == [paths[0::2]]
+    # one entry per JD task: the split batch's parts, each with its own task ID and paths
+    assert sorted(path for batch in result['batches'] for path in batch['paths']) == sorted(paths[0::2])
+    assert [batch['task_id'] for batch in result['batches']] == result['task_ids']
     assert sorted(path for task_id in result['task_ids'] for row in sandbox.tasks['jdcdn']
                   if row['taskid'] == task_id for path in row['urls']) == sorted(paths[0::2])
-    assert result['msg'] == 'Submitted 1 file refresh call(s) for 6 path(s); 3 path(s) were already queued.'
+    assert result['msg'].endswith('; 3 paths already queued.')
 
 
 def test_everything_already_queued_is_no_change(sandbox, credentials):

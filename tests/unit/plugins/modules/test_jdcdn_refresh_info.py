@@ -32,12 +32,14 @@ def test_tasks_by_id(sandbox, credentials, check_mode):
     bad = submit(sandbox, ['https://www.example.com/broken/b.css'])
     result, dummy = run_module(jdcdn_refresh_info, dict(task_ids=good + bad, endpoint=sandbox.url), check_mode=check_mode)
     assert result['changed'] is False
-    assert result['tasks'] == [dict(task_id=good[0], status='running', progress=0.0, reason=None),
-                               dict(task_id=bad[0], status='running', progress=0.0, reason=None)]
+    assert result['tasks'] == [
+        dict(task_id=good[0], status='running', progress=0.0, reason=None, created=None, paths=[], failed_paths=[]),
+        dict(task_id=bad[0], status='running', progress=0.0, reason=None, created=None, paths=[], failed_paths=[])]
     time.sleep(0.25)
     result, dummy = run_module(jdcdn_refresh_info, dict(task_ids=good + bad, endpoint=sandbox.url), check_mode=check_mode)
-    assert result['tasks'] == [dict(task_id=good[0], status='complete', progress=100.0, reason=None),
-                               dict(task_id=bad[0], status='failed', progress=0.0, reason='Failed')]
+    assert result['tasks'] == [
+        dict(task_id=good[0], status='complete', progress=100.0, reason=None, created=None, paths=[], failed_paths=[]),
+        dict(task_id=bad[0], status='failed', progress=0.0, reason='Failed', created=None, paths=[], failed_paths=[])]
     assert [entry['action'] for entry in sandbox.requests] == ['refresh', 'refresh'] + ['refreshQuery'] * 4
 
 

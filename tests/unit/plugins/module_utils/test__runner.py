@@ -1,0 +1,246 @@
+# Copyright (c) 2026, cdnops.cdn contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The vendor-neutral runner, tested once against a fake vendor client (no HTTP)."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, NetworkError, QuotaUnreadableError
+from ansible_collections.cdnops.cdn.plugins.module_utils._runner import run, split_batches, wait_for
+from ansible_collections.cdnops.cdn.plugins.module_utils._transport import Pacer
+from ansible_collections.cdnops.cdn.plugins.module_utils._vendor import CallLimit, CdnClient, PathRules
+
+
+class Exited(Exception):
+    def __init__(self, failed, result):
+        super().__init__(result.get('msg'))
+        self.failed = failed
+        self.result = result
+
+
+class FakeModule:
+    """The part of AnsibleModule the runner uses."""
+
+    def __init__(self, check_mode=False, diff=False, **params):
+        self.params = dict(dict(object_type='file', wait=False, wait_timeout=600), **params)
+        self.check_mode = check_mode
+        self._diff = diff
+        self.warnings = []
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+    def exit_json(self, **result):
+        raise Exited(False, result)
+
+    def fail_json(self, **result):
+        raise Exited(True, result)
+
+
+class FakeTransport:
+    calls = 0
+    retries = 0
+    pacer = Pacer()
+
+
+class FakeClient(CdnClient):
+    """Accepts every batch, numbering tasks; `fail_on` (batch index) raises `error` for that batch."""
+
+    name = 'fake'
+    limits = {'refresh': {'file': CallLimit(paths=3, domains=2), 'directory': CallLimit(paths=1, domains=None)}}
+    rules = PathRules(bare_host=False, max_length=100, raw_types=frozenset())
+
+    def __init__(self, quota=None, fail_on=None, error=None):
+        self.transport = FakeTransport()
+        self.quota = quota
+        self.fail_on = fail_on
+        self.error = error
+        self.batches = []
+
+    def read_quota(self):
+        if isinstance(self.quota, Exception):
+            raise self.quota
+        return self.quota
+
+    def submit(self, batch):
+        index = len(self.batches)
+        self.batches.append(batch)
+        self.transport.calls += 1
+        if index == self.fail_on:
+            raise self.error
+        return dict(already_queued=[], accepted=[dict(task_id='t%d' % index, task_ids=['t%d' % index],
+                                                      request_id='r%d' % index, paths=batch['paths'])])
+
+    def read_tasks(self, operation, task_ids):
+        return [dict(task_id=task_id, status='complete', progress=100.0, reason=None, created=None, paths=[],
+                     failed_paths=[]) for task_id in task_ids]
+
+
+def run_fake(client, **params):
+    with pytest.raises(Exited) as info:
+        run(FakeModule(**params), client)
+    return info.value
+
+
+PATHS = ['https://a.example.com/%d' % n for n in range(4)] + ['https://b.example.com/1', 'https://c.example.com/1']
+
+
+def test_batches_follow_the_declared_limits():
+    client = FakeClient()
+    done = run_fake(client, paths=PATHS)
+    assert not done.failed and done.result['changed']
+    assert [batch['paths'] for batch in client.batches] == [PATHS[:3], PATHS[3:5], PATHS[5:]]
+    assert done.result['task_ids'] == ['t0', 't1', 't2'] and done.result['not_submitted'] == []
+    assert done.result['msg'] == 'Submitted 6 paths of file refresh (3 batches in 3 calls).'
+
+
+def test_a_failure_midway_lists_exactly_what_was_not_submitted_with_the_error_facts():
+    error = ApiError('RefreshObjectCaches', 'quota used up', http_status=400, code='QuotaExceeded.Refresh', request_id='R1')
+    client = FakeClient(fail_on=1, error=error)
+    client.submit_concurrency = 1
+    done = run_fake(client, paths=PATHS)
+    assert done.failed and done.result['changed']
+    assert done.result['not_submitted'] == PATHS[3:]
+    assert [batch['task_id'] for batch in done.result['batches']] == ['t0']
+    assert done.result['error'] == dict(action='RefreshObjectCaches', code='QuotaExceeded.Refresh', http_status=400,
+                                        request_id='R1', message='quota used up')
+
+
+@pytest.mark.parametrize('error', [
+    NetworkError('DescribeRefreshQuota', 'connection refused', 'https://cdn.example.com:443'),
+    ApiError('DescribeRefreshQuota', 'bad secret', http_status=400, code='SignatureDoesNotMatch'),
+])
+def test_a_failure_before_the_first_submission_lists_every_path(error):
+    done = run_fake(FakeClient(quota=error), paths=PATHS)
+    assert done.failed and not done.result['changed']
+    assert done.result['not_submitted'] == PATHS
+    assert done.result['error']['action'] == 'DescribeRefreshQuota'
+    assert done.result['error']['code'] == error.code
+
+
+def test_network_error_names_the_endpoint_but_no_query():
+    error = NetworkError('RefreshObjectCaches', 'connection refused', 'https://cdn.example.com:8443')
+    assert str(error) == 'RefreshObjectCaches to https://cdn.example.com:8443: connection refused'
+    assert error.error_facts() == dict(action='RefreshObjectCaches', code=None, http_status=None, request_id=None,
+                                       message=str(error))
+
+
+def test_quota_too_small_sends_nothing():
+    client = FakeClient(quota={'file': dict(limit=10, remaining=5)})
+    done = run_fake(client, paths=PATHS)
+    assert done.failed and client.batches == []
+    assert done.result['not_submitted'] == PATHS
+    assert done.result['error']['action'] == 'quota check'
+    assert 'not enough file quota for 6 paths: 5 of 10 are left today' in done.result['msg']
+
+
+def test_unreadable_quota_warns_and_refreshes():
+    module = FakeModule(paths=PATHS[:1])
+    with pytest.raises(Exited) as info:
+        run(module, FakeClient(quota=QuotaUnreadableError('Forbidden.RAM')))
+    assert not info.value.failed and info.value.result['quota']['unread_reason'] == 'Forbidden.RAM'
+    assert module.warnings and 'could not be read' in module.warnings[0]
+
+
+def test_invalid_paths_fail_before_any_call_and_list_the_valid_ones():
+    client = FakeClient()
+    done = run_fake(client, paths=['https://a.example.com/1', 'ftp://x.example.com/', 'bad'])
+    assert done.failed and client.batches == []
+    assert done.result['not_submitted'] == ['https://a.example.com/1']
+    assert done.result['msg'].startswith('2 of 3 paths are invalid, nothing was sent:')
+    assert "'ftp://x.example.com/'" in done.result['msg'] and "'bad'" in done.result['msg']
+    assert done.result['error']['action'] is None
+
+
+def test_check_mode_submits_nothing_and_reports_the_batches():
+    client = FakeClient(quota={'file': dict(limit=100, remaining=100)})
+    done = run_fake(client, paths=PATHS, check_mode=True, diff=True)
+    assert done.result['changed'] and client.batches == []
+    assert [batch['paths'] for batch in done.result['batches']] == [PATHS[:3], PATHS[3:5], PATHS[5:]]
+    assert done.result['diff']['after'] == ''.join(path + '\n' for path in PATHS)
+
+
+def test_duplicates_and_pasted_lists_become_distinct_paths():
+    client = FakeClient()
+    done = run_fake(client, paths=['https://a.example.com/1 https://a.example.com/2', 'HTTPS://A.EXAMPLE.COM/1'])
+    assert done.result['paths'] == ['https://a.example.com/1', 'https://a.example.com/2']
+
+
+def test_unsupported_object_type_is_refused():
+    done = run_fake(FakeClient(), paths=PATHS, object_type='regex')
+    assert done.failed and 'fake cannot refresh object_type=regex' in done.result['msg']
+
+
+def entries_for(domains, per_domain):
+    return [('http://d%d.com/%d' % (d, n), 'd%d.com' % d) for d in range(domains) for n in range(per_domain)]
+
+
+def test_2500_urls_over_3_domains_take_3_calls():
+    batches = split_batches(entries_for(3, 834)[:2500], CallLimit(1000, 10))
+    assert [len(batch) for batch in batches] == [1000, 1000, 500]
+
+
+def test_domain_limit_starts_a_new_batch():
+    batches = split_batches(entries_for(25, 2), CallLimit(1000, 10))
+    assert [len(batch) for batch in batches] == [20, 20, 10]
+    assert all(len({url.split('/')[2] for url in batch}) <= 10 for batch in batches)
+
+
+def test_every_path_is_in_exactly_one_batch():
+    entries = entries_for(7, 150)
+    batches = split_batches(entries, CallLimit(100, None))
+    assert sorted(url for batch in batches for url in batch) == sorted(url for url, domain in entries)
+    assert len(batches) == 11
+
+
+class SlowTasks:
+    """Tasks that finish after `finish_after` polls."""
+
+    def __init__(self, finish_after):
+        self.polls = 0
+        self.finish_after = finish_after
+
+    def read_tasks(self, operation, task_ids):
+        self.polls += 1
+        status = 'complete' if self.polls > self.finish_after else 'running'
+        return [dict(task_id=task_id, status=status) for task_id in task_ids]
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+        self.sleeps = []
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def test_wait_polls_with_growing_delays_until_done():
+    clock = FakeClock()
+    tasks, finished = wait_for(SlowTasks(finish_after=6), 'refresh', ['1'], timeout=600, clock=lambda: clock.now,
+                               sleep=clock.sleep)
+    assert finished and tasks == [dict(task_id='1', status='complete')]
+    assert clock.sleeps == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
+
+
+def test_wait_makes_its_last_poll_at_the_deadline():
+    clock = FakeClock()
+    client = SlowTasks(finish_after=100)
+    tasks, finished = wait_for(client, 'refresh', ['1'], timeout=20, clock=lambda: clock.now, sleep=clock.sleep)
+    assert not finished and tasks[0]['status'] == 'running'
+    assert clock.sleeps == [1.0, 2.0, 4.0, 8.0, 5.0] and clock.now == 20
+    assert client.polls == 6
+
+
+def test_pacer_spaces_calls_to_the_rate():
+    clock = FakeClock()
+    pacer = Pacer({'Describe': 5}, clock=lambda: clock.now, sleep=clock.sleep)
+    for dummy in range(6):
+        pacer.wait('Describe')
+        pacer.wait('Other')
+    assert clock.sleeps == pytest.approx([0.2] * 5)
+    assert pacer.waited == pytest.approx(1.0)
