@@ -105,7 +105,14 @@ class Sandbox:
         return f'http://{self.host}:{self.port}'
 
     def now(self):
+        """The server's notion of now, epoch seconds: the clock plus clock_offset (advance_clock moves it)."""
         return self._clock() + self.config.clock_offset
+
+    def advance_clock(self, seconds):
+        """Move the server's now forward by seconds (float; negative moves it back); returns the new now()."""
+        with self._lock:
+            self.config.clock_offset += float(seconds)
+            return self.now()
 
     def set_config(self, **changes):
         known = {field.name for field in dataclasses.fields(SandboxConfig)}
@@ -243,6 +250,12 @@ class Sandbox:
         if route == ('POST', '/_sandbox/faults'):
             self.inject_fault(**_json_object(request.body))
             return json_response(200, {'ok': True})
+        if route == ('GET', '/_sandbox/clock'):
+            return json_response(200, {'now': self.now(), 'clock_offset': self.config.clock_offset})
+        if route == ('POST', '/_sandbox/clock'):
+            body = _json_object(request.body)
+            self.advance_clock(body.get('advance', 0))
+            return json_response(200, {'now': self.now(), 'clock_offset': self.config.clock_offset})
         if route == ('POST', '/_sandbox/config'):
             self.set_config(**_json_object(request.body))
             return json_response(200, self.config_snapshot())

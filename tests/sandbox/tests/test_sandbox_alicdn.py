@@ -319,7 +319,7 @@ def test_task_lifecycle_and_failure(make_sandbox):
     assert rows['TotalCount'] == 2
     assert {row['Status'] for row in rows['Tasks']} == {'Refreshing'}
     assert all(row['Process'].endswith('%') and row['Description'] == '' for row in rows['Tasks'])
-    time.sleep(0.35)
+    sandbox.advance_clock(0.3)
     rows = {row['ObjectPath']: row for row in ali_call(sandbox, 'DescribeRefreshTaskById', TaskId=task_id).json()['Tasks']}
     assert rows['http://example.com/ok']['Status'] == 'Complete' and rows['http://example.com/ok']['Process'] == '100%'
     assert rows['http://example.com/broken/x']['Status'] == 'Failed'
