@@ -223,7 +223,7 @@ class Sandbox:
         with self._lock:
             expires = int(self.now()) + int(duration)
             issued = {
-                'AccessKeyId': 'STS.' + ''.join(secrets.choice(alphabet) for _ in range(24)),
+                'AccessKeyId': 'STS.' + ''.join(secrets.choice(alphabet) for dummy in range(24)),
                 'AccessKeySecret': secrets.token_urlsafe(30), 'SecurityToken': 'CAIS' + secrets.token_urlsafe(96),
                 'Expiration': sandbox_alicdn.format_time(expires), 'expires': expires,
                 'source': source, 'role': role, 'session': session, 'caller': caller,
@@ -485,7 +485,7 @@ def main(argv=None):
     call_limits.update({action: int(limit) for action, limit in _pairs(args.alicdn_call_limit, '--alicdn-call-limit', 2).items()})
     roles = {}
     for value in args.sts_role:
-        arn, _, maximum = value.partition('=')
+        arn, dummy, maximum = value.partition('=')
         roles[arn] = {'allowed': True, 'max_session_duration': int(maximum or DEFAULT_ROLE_MAX_SESSION)}
     roles.update({arn: {'allowed': False} for arn in args.sts_role_denied})
 

@@ -431,7 +431,6 @@ class AliRpc:
         return access_key_id
 
 
-
 class AliCdn(AliRpc):
     """Alibaba Cloud CDN 2018-05-10: refresh, prefetch, tasks and quota."""
 

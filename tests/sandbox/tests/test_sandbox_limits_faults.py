@@ -119,7 +119,7 @@ def test_fault_kind_must_exist_for_the_vendor(sandbox):
 def test_admin_fault_with_nth(sandbox):
     fault = {'vendor': 'alicdn', 'action': 'DescribeRefreshQuota', 'kind': 'throttle', 'nth': 2}
     assert requests.post(sandbox.url + '/_sandbox/faults', json=fault, timeout=10).json() == {'ok': True}
-    assert [ali_call(sandbox, 'DescribeRefreshQuota').status_code for _ in range(3)] == [200, 503, 200]
+    assert [ali_call(sandbox, 'DescribeRefreshQuota').status_code for dummy in range(3)] == [200, 503, 200]
 
 
 # -- per-second call limits ----------------------------------------------------------------------------------
@@ -155,7 +155,7 @@ def test_refused_calls_do_not_count_and_the_window_slides(make_sandbox):
     clock = Clock(START)
     sandbox = make_sandbox(clock=clock, alicdn_call_limits={'DescribeRefreshTasks': 2})
     statuses = []
-    for _ in range(8):   # one call every 0.25 s: at most 2 in any second
+    for dummy in range(8):   # one call every 0.25 s: at most 2 in any second
         statuses.append(ali_call(sandbox, 'DescribeRefreshTasks').status_code)
         clock.advance(0.25)
     assert statuses == [200, 200, 400, 400, 200, 200, 400, 400]
@@ -164,9 +164,9 @@ def test_refused_calls_do_not_count_and_the_window_slides(make_sandbox):
 def test_limits_are_per_account_not_per_key(make_sandbox):
     clock = Clock(START)
     sandbox = make_sandbox(clock=clock, alicdn_credentials={ALI_KEY: ALI_SECRET, 'LTAIsecond': 'second-secret'})
-    for _ in range(3):
+    for dummy in range(3):
         assert ali_call(sandbox, 'DescribeRefreshTasks').status_code == 200
-    for _ in range(2):
+    for dummy in range(2):
         assert ali_call(sandbox, 'DescribeRefreshTasks', AccessKeyId='LTAIsecond', secret='second-secret').status_code == 200
     response = ali_call(sandbox, 'DescribeRefreshTasks', AccessKeyId='LTAIsecond', secret='second-secret')
     assert code_of(response) == (400, 'Throttling.User')
@@ -178,11 +178,11 @@ def test_call_limits_are_configurable(make_sandbox):
     sandbox = make_sandbox(clock=clock)
     sandbox.set_config(alicdn_call_limits={'DescribeRefreshQuota': 1})
     assert sandbox.config.alicdn_call_limits['DescribeRefreshTasks'] == 5   # merged
-    assert [ali_call(sandbox, 'DescribeRefreshQuota').status_code for _ in range(2)] == [200, 400]
+    assert [ali_call(sandbox, 'DescribeRefreshQuota').status_code for dummy in range(2)] == [200, 400]
     sandbox.set_config(alicdn_call_limits={'DescribeRefreshQuota': 0})   # 0: no limit for this action
-    assert all(ali_call(sandbox, 'DescribeRefreshQuota').status_code == 200 for _ in range(25))
+    assert all(ali_call(sandbox, 'DescribeRefreshQuota').status_code == 200 for dummy in range(25))
     sandbox.set_config(alicdn_call_limits=None)   # no limit at all
-    assert all(ali_call(sandbox, 'DescribeRefreshTasks').status_code == 200 for _ in range(8))
+    assert all(ali_call(sandbox, 'DescribeRefreshTasks').status_code == 200 for dummy in range(8))
 
 
 def test_a_call_refused_before_authentication_is_not_counted(make_sandbox):

@@ -101,7 +101,7 @@ def test_push_queue_full(make_sandbox):
 def test_push_queue_full_fault(make_sandbox):
     sandbox = make_sandbox(clock=Clock(START))
     sandbox.inject_fault(vendor='alicdn', action='PushObjectCache', kind='queue_full', times=2)
-    assert [code_of(push(sandbox, urls(1))) for _ in range(2)] == [(403, 'PreloadQueueFull')] * 2
+    assert [code_of(push(sandbox, urls(1))) for dummy in range(2)] == [(403, 'PreloadQueueFull')] * 2
     assert push(sandbox, urls(1)).status_code == 200
     assert len(sandbox.tasks['alicdn']) == 1
 
