@@ -1,6 +1,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Local emulator of the Alibaba Cloud CDN and JD Cloud CDN (legacy opencdn) refresh APIs.
+"""Local emulator of the Alibaba Cloud CDN and JD Cloud CDN (legacy opencdn) refresh APIs, plus Alibaba STS AssumeRole
+and the ECS metadata RAM-role routes.
 
 Run ``python tests/sandbox/cdn_sandbox.py --port 0``; see README.md beside this file.
 """
@@ -10,7 +11,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import secrets
 import signal
+import string
 import sys
 import threading
 import time
@@ -20,13 +23,20 @@ from urllib.parse import urlsplit
 
 import sandbox_alicdn
 import sandbox_jdcdn
+import sandbox_sts
 from sandbox_http import ApiRequest, json_response
 
 DEMO_ALICDN_CREDENTIALS = {'LTAIsandboxDemoKey': 'sandbox-demo-secret'}
 DEMO_JDCDN_CREDENTIALS = {'sandbox_user': 'sandbox-demo-secret'}
 DEFAULT_ALICDN_QUOTA = {'url': 10000, 'dir': 100, 'regex': 20, 'ignore_params': 100, 'preload': 1000}
-FAULT_KINDS = ('throttle', 'error5xx', 'drop', 'slow', 'quota', 'busy')
+# Faults the server itself applies to any vendor: drop (no answer, nothing processed), slow (answer after delay s),
+# lost (processed, then no answer), late (processed, answer after delay s).  The others give an error answer.
+SERVER_FAULT_KINDS = ('drop', 'slow', 'lost', 'late')
+FAULT_KINDS = ('throttle', 'error5xx', 'drop', 'slow', 'quota', 'busy', 'lost', 'late', 'queue_full')
+VENDORS = ('alicdn', 'jdcdn', 'sts', 'ecs')
 SECRET_PARAMS = ('Signature', 'signature', 'SecurityToken')
+DEFAULT_ROLE_MAX_SESSION = 3600
+MAX_ROLE_SESSION = 43200
 
 
 @dataclasses.dataclass
@@ -40,7 +50,13 @@ class SandboxConfig:
     jdcdn_credentials: dict = dataclasses.field(default_factory=lambda: dict(DEMO_JDCDN_CREDENTIALS))
     alicdn_quota: dict = dataclasses.field(default_factory=lambda: dict(DEFAULT_ALICDN_QUOTA))
     alicdn_url_per_minute: int = 10000
+    alicdn_call_limits: dict = dataclasses.field(default_factory=lambda: dict(sandbox_alicdn.DEFAULT_CALL_LIMITS))
+    alicdn_preload_queue: int = sandbox_alicdn.DEFAULT_PRELOAD_QUEUE
     jdcdn_lenient_date: bool = False
+    sts_roles: dict = dataclasses.field(default_factory=dict)
+    ecs_roles: tuple = ()
+    ecs_metadata_require_token: bool = False
+    ecs_metadata_down: bool = False
     log_requests: bool = False
 
     def owns_domain(self, domain):
@@ -50,7 +66,21 @@ class SandboxConfig:
         return any(pattern in path for pattern in self.fail_patterns)
 
 
-NUMERIC_SETTINGS = {'task_delay': float, 'clock_offset': float, 'alicdn_url_per_minute': int}
+NUMERIC_SETTINGS = {'task_delay': float, 'clock_offset': float, 'alicdn_url_per_minute': int, 'alicdn_preload_queue': int}
+BOOLEAN_SETTINGS = ('jdcdn_lenient_date', 'ecs_metadata_require_token', 'ecs_metadata_down', 'log_requests')
+
+
+def _role(arn, value):
+    """sts_roles value -> {'allowed': bool, 'max_session_duration': int}; True/False is short for allowed."""
+    if isinstance(value, bool):
+        value = {'allowed': value}
+    if not isinstance(value, dict) or set(value) - {'allowed', 'max_session_duration'}:
+        raise ValueError(f'sts_roles[{arn!r}]: expected true/false or {{"allowed": bool, "max_session_duration": int}}')
+    role = {'allowed': bool(value.get('allowed', True)),
+            'max_session_duration': int(value.get('max_session_duration', DEFAULT_ROLE_MAX_SESSION))}
+    if not DEFAULT_ROLE_MAX_SESSION <= role['max_session_duration'] <= MAX_ROLE_SESSION:
+        raise ValueError(f'sts_roles[{arn!r}]: max_session_duration must be {DEFAULT_ROLE_MAX_SESSION}-{MAX_ROLE_SESSION}')
+    return role
 
 
 def _normalised(config, key, value):
@@ -62,8 +92,22 @@ def _normalised(config, key, value):
         return {domain.strip().lower() for domain in value if domain.strip()}
     if key == 'fail_patterns':
         return (value,) if isinstance(value, str) else tuple(value)
+    if key in BOOLEAN_SETTINGS:
+        return bool(value)
     if key == 'alicdn_quota':
         return {**config.alicdn_quota, **{kind: int(limit) for kind, limit in value.items()}}
+    if key == 'alicdn_call_limits':
+        if value is None:
+            return {}
+        return {**config.alicdn_call_limits, **{action: int(limit or 0) for action, limit in value.items()}}
+    if key == 'sts_roles':
+        if value is None:
+            return {}
+        return {**config.sts_roles, **{arn: _role(arn, role) for arn, role in value.items()}}
+    if key == 'ecs_roles':
+        if isinstance(value, str):
+            value = value.split(',')
+        return tuple(name.strip() for name in value or () if name.strip())
     if key == 'alicdn_sts':
         return {key_id: tuple(pair) for key_id, pair in value.items()}
     return value
@@ -71,14 +115,18 @@ def _normalised(config, key, value):
 
 @dataclasses.dataclass
 class Fault:
+    """skip: matching calls still to let through before the fault fires (nth - 1)."""
     vendor: str
     action: str
     kind: str
     times: int
     delay: float
+    skip: int = 0
 
-    def matches(self, vendor, action):
-        return self.vendor in ('*', vendor) and self.action in ('*', action)
+    def matches(self, emulator, action):
+        if self.vendor not in ('*', emulator.vendor) or self.action not in ('*', action):
+            return False
+        return self.kind in SERVER_FAULT_KINDS or self.kind in emulator.fault_kinds
 
 
 class Sandbox:
@@ -94,8 +142,11 @@ class Sandbox:
         self._thread = None
         self.requests = []
         self._faults = []
+        self._issued = {}         # temporary AccessKeyId -> issued credential (AssumeRole, ECS role)
         self.alicdn = sandbox_alicdn.AliCdn(self)
         self.jdcdn = sandbox_jdcdn.JdCdn(self)
+        self.sts = sandbox_sts.Sts(self)
+        self.ecs = sandbox_sts.EcsMetadata(self)
         self.set_config(**config)
 
     # -- test-facing API ---------------------------------------------------------------------------------
@@ -105,7 +156,14 @@ class Sandbox:
         return f'http://{self.host}:{self.port}'
 
     def now(self):
+        """The server's notion of now, epoch seconds: the clock plus clock_offset (advance_clock moves it)."""
         return self._clock() + self.config.clock_offset
+
+    def advance_clock(self, seconds):
+        """Move the server's now forward by seconds (float; negative moves it back); returns the new now()."""
+        with self._lock:
+            self.config.clock_offset += float(seconds)
+            return self.now()
 
     def set_config(self, **changes):
         known = {field.name for field in dataclasses.fields(SandboxConfig)}
@@ -123,17 +181,62 @@ class Sandbox:
         snapshot['alicdn_credentials'] = sorted(snapshot['alicdn_credentials'])
         snapshot['alicdn_sts'] = sorted(snapshot['alicdn_sts'])
         snapshot['jdcdn_credentials'] = sorted(snapshot['jdcdn_credentials'])
+        snapshot['ecs_roles'] = list(snapshot['ecs_roles'])
         return snapshot
 
-    def inject_fault(self, vendor='*', action='*', kind='throttle', times=1, delay=0):
+    def inject_fault(self, vendor='*', action='*', kind='throttle', times=1, delay=0, nth=1):
+        """Answer `times` matching calls with fault `kind`, starting with the nth matching call from now (1 = the next)."""
         if kind not in FAULT_KINDS:
             raise ValueError(f'unknown fault kind {kind!r}; expected one of {", ".join(FAULT_KINDS)}')
-        if vendor not in ('*', 'alicdn', 'jdcdn'):
+        if vendor not in ('*',) + VENDORS:
             raise ValueError(f'unknown vendor {vendor!r}')
-        if int(times) < 1:
-            raise ValueError('times must be at least 1')
+        if vendor != '*' and kind not in SERVER_FAULT_KINDS and kind not in self._emulator(vendor).fault_kinds:
+            raise ValueError(f'fault kind {kind!r} does not exist for {vendor}')
+        if int(times) < 1 or int(nth) < 1:
+            raise ValueError('times and nth must be at least 1')
         with self._lock:
-            self._faults.append(Fault(vendor, action, kind, int(times), float(delay)))
+            self._faults.append(Fault(vendor, action, kind, int(times), float(delay), int(nth) - 1))
+
+    def calls(self, vendor=None, action=None):
+        """The request-log entries of vendor and action (None: any), in order."""
+        with self._lock:
+            return [entry for entry in self.requests
+                    if vendor in (None, entry['vendor']) and action in (None, entry['action'])]
+
+    def add_role(self, arn, allowed=True, max_session_duration=DEFAULT_ROLE_MAX_SESSION):
+        """Register a RAM role for STS AssumeRole (allowed=False: it exists but callers may not assume it)."""
+        self.set_config(sts_roles={arn: {'allowed': allowed, 'max_session_duration': max_session_duration}})
+
+    def temporary_credential(self, access_key_id):
+        """(secret, token, expiry or None) of an STS key (configured with alicdn_sts, or issued); None if unknown."""
+        with self._lock:
+            if access_key_id in self.config.alicdn_sts:
+                secret, token = self.config.alicdn_sts[access_key_id]
+                return secret, token, None
+            issued = self._issued.get(access_key_id)
+            return (issued['AccessKeySecret'], issued['SecurityToken'], issued['expires']) if issued else None
+
+    def issue_temporary_credential(self, source, role, duration, session=None, caller=None):
+        """Create an STS key valid for duration seconds; returns its dict (AccessKeyId, AccessKeySecret,
+        SecurityToken, Expiration, expires, source, role, session, caller)."""
+        alphabet = string.ascii_letters + string.digits
+        with self._lock:
+            expires = int(self.now()) + int(duration)
+            issued = {
+                'AccessKeyId': 'STS.' + ''.join(secrets.choice(alphabet) for dummy in range(24)),
+                'AccessKeySecret': secrets.token_urlsafe(30), 'SecurityToken': 'CAIS' + secrets.token_urlsafe(96),
+                'Expiration': sandbox_alicdn.format_time(expires), 'expires': expires,
+                'source': source, 'role': role, 'session': session, 'caller': caller,
+            }
+            self._issued[issued['AccessKeyId']] = issued
+            return dict(issued)
+
+    def issued_credentials(self):
+        """The temporary keys handed out, oldest first, without secrets or tokens:
+        [{'AccessKeyId', 'Expiration', 'source' ('AssumeRole' | 'EcsRamRole'), 'role', 'session', 'caller'}]."""
+        with self._lock:
+            return [{key: issued[key] for key in ('AccessKeyId', 'Expiration', 'source', 'role', 'session', 'caller')}
+                    for issued in self._issued.values()]
 
     @property
     def tasks(self):
@@ -144,8 +247,11 @@ class Sandbox:
         with self._lock:
             self.requests.clear()
             self._faults.clear()
+            self._issued.clear()
             self.alicdn.reset()
             self.jdcdn.reset()
+            self.sts.reset()
+            self.ecs.reset()
 
     def start(self):
         self._server = ThreadingHTTPServer((self.host, self.port), _make_handler(self))
@@ -170,51 +276,73 @@ class Sandbox:
     # -- request handling --------------------------------------------------------------------------------
 
     def handle_api(self, request):
-        """Answer one vendor API call; None means: drop the connection without an answer."""
-        emulator = self._emulator_for(request.path)
+        """Answer one vendor API call; None means: close the connection without an answer."""
+        emulator = self._emulator_for(request)
         if emulator is None:
             return json_response(404, {'error': f'no API at {request.path}'})
         action, params = emulator.parse(request)
-        fault = self._take_fault(emulator.vendor, action)
-        if fault is not None and fault.kind == 'slow':
+        if emulator is self.ecs and self.config.ecs_metadata_down:
+            self._record(emulator, request, action, params, None, 'down')
+            return None
+        fault = self._take_fault(emulator, action)
+        kind = fault.kind if fault else None
+        if kind == 'slow':
             time.sleep(fault.delay)
-            fault = None
-        if fault is None:
+        if kind in (None, 'slow', 'lost', 'late'):
             with self._lock:
                 response = emulator.handle(request, action, params)
-        elif fault.kind == 'drop':
+        elif kind == 'drop':
             response = None
         else:
-            response = emulator.fault_response(fault.kind, request, params)
-        self._record(emulator.vendor, action, request.method, params, response, fault)
+            response = emulator.fault_response(kind, request, params)
+        self._record(emulator, request, action, params, response, kind)
+        if kind == 'lost':
+            return None
+        if kind == 'late':
+            time.sleep(fault.delay)
         return response
 
-    def _emulator_for(self, path):
-        if path == '/':
-            return self.alicdn
-        if path in sandbox_jdcdn.ACTIONS_BY_PATH:
-            return self.jdcdn
+    def _emulator(self, vendor):
+        return {'alicdn': self.alicdn, 'jdcdn': self.jdcdn, 'sts': self.sts, 'ecs': self.ecs}[vendor]
+
+    def _emulator_for(self, request):
+        if request.path == '/':
+            version = sandbox_alicdn.requested_version(request, self.alicdn.parse(request)[1])
+            return self.sts if version == sandbox_sts.STS_VERSION else self.alicdn
+        for emulator in (self.jdcdn, self.ecs):
+            if emulator.handles(request.path):
+                return emulator
         return None
 
-    def _take_fault(self, vendor, action):
+    def _take_fault(self, emulator, action):
+        """The fault that answers this call, if any; every matching fault counts the call towards its nth."""
+        chosen = None
         with self._lock:
-            for fault in self._faults:
-                if fault.matches(vendor, action):
+            for fault in list(self._faults):
+                if not fault.matches(emulator, action):
+                    continue
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    continue
+                if chosen is None:
+                    chosen = fault
                     fault.times -= 1
                     if fault.times <= 0:
                         self._faults.remove(fault)
-                    return fault
-        return None
+        return chosen
 
-    def _record(self, vendor, action, method, params, response, fault):
+    def _record(self, emulator, request, action, params, response, kind):
+        """Log one call; http_status None means no answer reached the client (drop, lost, down)."""
+        answered = response is not None and kind != 'lost'
         entry = {
-            'vendor': vendor,
+            'vendor': emulator.vendor,
             'action': action,
-            'method': method,
+            'method': request.method,
             'params': {key: '***' if key in SECRET_PARAMS else value for key, value in params.items()},
-            'http_status': response.http_status if response else None,
+            'access_key_id': emulator.signer(request, params),
+            'http_status': response.http_status if answered else None,
             'code': response.code if response else None,
-            'fault': fault.kind if fault else None,
+            'fault': kind,
             'time': self.now(),
         }
         with self._lock:
@@ -231,8 +359,10 @@ class Sandbox:
     def _admin(self, request):
         route = (request.method, request.path)
         if route == ('GET', '/_sandbox/requests'):
-            with self._lock:
-                return json_response(200, list(self.requests))
+            query = dict(request.query)
+            return json_response(200, self.calls(query.get('vendor'), query.get('action')))
+        if route == ('GET', '/_sandbox/credentials'):
+            return json_response(200, self.issued_credentials())
         if route == ('GET', '/_sandbox/tasks'):
             return json_response(200, self.tasks)
         if route == ('GET', '/_sandbox/config'):
@@ -243,6 +373,12 @@ class Sandbox:
         if route == ('POST', '/_sandbox/faults'):
             self.inject_fault(**_json_object(request.body))
             return json_response(200, {'ok': True})
+        if route == ('GET', '/_sandbox/clock'):
+            return json_response(200, {'now': self.now(), 'clock_offset': self.config.clock_offset})
+        if route == ('POST', '/_sandbox/clock'):
+            body = _json_object(request.body)
+            self.advance_clock(body.get('advance', 0))
+            return json_response(200, {'now': self.now(), 'clock_offset': self.config.clock_offset})
         if route == ('POST', '/_sandbox/config'):
             self.set_config(**_json_object(request.body))
             return json_response(200, self.config_snapshot())
@@ -268,6 +404,9 @@ def _make_handler(sandbox):
         def do_POST(self):  # pylint: disable=invalid-name
             self._serve()
 
+        def do_PUT(self):  # pylint: disable=invalid-name
+            self._serve()
+
         def _serve(self):
             try:
                 response = self._response()
@@ -278,11 +417,15 @@ def _make_handler(sandbox):
             if response is None:
                 self.close_connection = True
                 return
-            self.send_response(response.http_status)
-            self.send_header('Content-Type', response.content_type)
-            self.send_header('Content-Length', str(len(response.body)))
-            self.end_headers()
-            self.wfile.write(response.body)
+            try:
+                self.send_response(response.http_status)
+                self.send_header('Content-Type', response.content_type)
+                self.send_header('Content-Length', str(len(response.body)))
+                self.end_headers()
+                self.wfile.write(response.body)
+                self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):   # the client gave up (e.g. a 'late' answer)
+                self.close_connection = True
 
         def _response(self):
             length = int(self.headers.get('Content-Length') or 0)
@@ -326,9 +469,25 @@ def main(argv=None):
     for kind, default in DEFAULT_ALICDN_QUOTA.items():
         parser.add_argument(f'--alicdn-{kind.replace("_", "-")}-quota', type=int, default=default)
     parser.add_argument('--alicdn-url-per-minute', type=int, default=10000)
+    parser.add_argument('--alicdn-call-limit', action='append', default=[], metavar='ACTION:N')
+    parser.add_argument('--no-alicdn-call-limits', action='store_true')
+    parser.add_argument('--alicdn-preload-queue', type=int, default=sandbox_alicdn.DEFAULT_PRELOAD_QUEUE)
     parser.add_argument('--jdcdn-lenient-date', action='store_true')
+    parser.add_argument('--sts-role', action='append', default=[], metavar='ARN',
+                        help='a RAM role AssumeRole may assume; ARN=MAX_SESSION_SECONDS sets its maximum session')
+    parser.add_argument('--sts-role-denied', action='append', default=[], metavar='ARN')
+    parser.add_argument('--ecs-role', action='append', default=[], metavar='NAME')
+    parser.add_argument('--ecs-metadata-require-token', action='store_true')
+    parser.add_argument('--ecs-metadata-down', action='store_true')
     parser.add_argument('--log-requests', action='store_true')
     args = parser.parse_args(argv)
+    call_limits = {} if args.no_alicdn_call_limits else dict(sandbox_alicdn.DEFAULT_CALL_LIMITS)
+    call_limits.update({action: int(limit) for action, limit in _pairs(args.alicdn_call_limit, '--alicdn-call-limit', 2).items()})
+    roles = {}
+    for value in args.sts_role:
+        arn, dummy, maximum = value.partition('=')
+        roles[arn] = {'allowed': True, 'max_session_duration': int(maximum or DEFAULT_ROLE_MAX_SESSION)}
+    roles.update({arn: {'allowed': False} for arn in args.sts_role_denied})
 
     sandbox = Sandbox(
         port=args.port, host=args.host,
@@ -339,8 +498,11 @@ def main(argv=None):
         clock_offset=args.clock_offset,
         alicdn_quota={kind: getattr(args, f'alicdn_{kind}_quota') for kind in DEFAULT_ALICDN_QUOTA},
         alicdn_url_per_minute=args.alicdn_url_per_minute, jdcdn_lenient_date=args.jdcdn_lenient_date,
+        alicdn_preload_queue=args.alicdn_preload_queue, sts_roles=roles, ecs_roles=args.ecs_role,
+        ecs_metadata_require_token=args.ecs_metadata_require_token, ecs_metadata_down=args.ecs_metadata_down,
         log_requests=args.log_requests,
     )
+    sandbox.config.alicdn_call_limits = call_limits
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())

@@ -46,11 +46,19 @@ TASK_OBJECT_TYPES = ('file', 'directory', 'regex', 'ignoreparams', 'preload', 'b
 TASK_STATUSES = ('Complete', 'Refreshing', 'Failed', 'Pending')
 FIXED_QUOTAS = {'PreloadEdge': 1000, 'Block': 100}
 
+# Calls per second per account (A7); a call over the limit gets Throttling.User (A6.2).
+DEFAULT_CALL_LIMITS = {
+    'RefreshObjectCaches': 50, 'PushObjectCache': 50, 'DescribeRefreshTasks': 5, 'DescribeRefreshTaskById': 30,
+    'DescribeRefreshQuota': 20,
+}
+DEFAULT_PRELOAD_QUEUE = 100000
+
 FAULTS = {
     'throttle': (503, 'Throttling', 'Request was denied due to request throttling.'),
     'error5xx': (500, 'InternalError', 'The request processing has failed due to some unknown error, exception or failure.'),
     'quota': (400, 'QuotaExceeded.Refresh', "You've exceeded the prescribed refresh limits."),
     'busy': (403, 'ServiceBusy', 'The specified Domain is configuring, please retry later.'),
+    'queue_full': (403, 'PreloadQueueFull', 'Preload queue is full, please try again later!'),
 }
 
 
@@ -193,6 +201,11 @@ def path_domain(path):
     return hostname
 
 
+def requested_version(request, params):
+    """The API version a call asks for: the x-acs-version header (V3) or the Version parameter (V2)."""
+    return request.header('x-acs-version') if is_v3_request(request) else params.get('Version')
+
+
 def is_v3_request(request):
     return (request.header('authorization') or '').startswith('ACS3-')
 
@@ -215,24 +228,52 @@ def xml_element(name, value):
     return f'<{name}>{inner}</{name}>'
 
 
-class AliCdn:
-    """State and request handling of the Alibaba side; the caller holds the sandbox lock while handle() runs."""
+class AliRpc:
+    """An Alibaba Cloud RPC service (gateway checks, signatures V2/V3, nonces, formats, errors).
 
-    vendor = 'alicdn'
+    Subclasses set vendor, api_version, host_id, product and faults (fault kind -> (HTTP status, Code, Message)), and
+    implement operations() -> {action: fn},
+    where fn(params, caller) returns the result dict or raises AliError. caller is the AccessKeyId that signed the call.
+    The caller of handle() holds the sandbox lock.
+    """
+
+    vendor = ''
+    api_version = ''
+    host_id = ''
+    product = ''
+    faults = {}
+
+    @property
+    def fault_kinds(self):
+        """The injectable fault kinds that give an error answer (drop, slow, lost and late are handled by the server)."""
+        return tuple(self.faults)
 
     def __init__(self, sandbox):
         self.sandbox = sandbox
-        self.reset()
+        self._nonces = {}         # (AccessKeyId, nonce) -> expiry
+        self._calls = {}          # action -> server times of the calls let through in the last second
 
     def reset(self):
-        self._nonces = {}         # (AccessKeyId, nonce) -> expiry
-        self._daily_use = {}      # (Beijing day, quota key) -> count
-        self._minute_use = {}     # (domain, minute) -> URLs
-        self._merge = {}          # (kind, domain, second) -> [task id, URL count]
-        self._tasks = []          # one row per ObjectPath, oldest first
-        self._last_task_id = 170000000
+        self._nonces = {}
+        self._calls = {}
+
+    def operations(self):
+        raise NotImplementedError
+
+    def call_limit(self, action):
+        """Calls per second allowed for action (0: no limit)."""
+        del action
+        return 0
 
     # -- entry points -------------------------------------------------------------------------------------
+
+    @staticmethod
+    def signer(request, params):
+        """The AccessKeyId the call claims to be signed with (V3: the Credential of Authorization), or None."""
+        if is_v3_request(request):
+            authorization = parse_v3_authorization(request.header('authorization')) or {}
+            return authorization.get('Credential')
+        return params.get('AccessKeyId')
 
     def parse(self, request):
         params = dict(request.query)
@@ -249,18 +290,19 @@ class AliCdn:
         try:
             if params.get('Format') and params['Format'].upper() not in ('JSON', 'XML'):
                 raise AliError(400, 'InvalidParameter.Format', 'Specified parameter Format is not valid.')
-            operation = self._operation(request, action, params, is_v3)
+            operation = self._operation(request, action, params)
             if is_v3:
-                self._authenticate_v3(request)
+                caller = self._authenticate_v3(request)
             else:
-                self._authenticate_v2(request, params)
-            result = operation(params)
+                caller = self._authenticate_v2(request, params)
+            self._check_call_rate(action)
+            result = operation(params, caller)
         except AliError as error:
             return self.error_response(error, response_format, request_id)
         return self.success_response(action, result, response_format, request_id)
 
     def fault_response(self, kind, request, params):
-        return self.error_response(AliError(*FAULTS[kind]), format_of(request, params), new_request_id())
+        return self.error_response(AliError(*self.faults[kind]), format_of(request, params), new_request_id())
 
     # -- responses ----------------------------------------------------------------------------------------
 
@@ -272,34 +314,27 @@ class AliCdn:
             return ApiResponse(200, body.encode('utf-8'), 'text/xml;charset=utf-8')
         return ApiResponse(200, json.dumps(result).encode('utf-8'))
 
-    @staticmethod
-    def error_response(error, response_format, request_id):
-        recommend = f'https://api.aliyun.com/troubleshoot?q={error.code}&product=Cdn&requestId={request_id}'
+    def error_response(self, error, response_format, request_id):
+        recommend = f'https://api.aliyun.com/troubleshoot?q={error.code}&product={self.product}&requestId={request_id}'
         if response_format == 'XML':
             body = ('<?xml version="1.0" encoding="UTF-8"?><Error>'
-                    f'<RequestId>{request_id}</RequestId><HostId>{HOST_ID}</HostId><Code>{escape(error.code)}</Code>'
+                    f'<RequestId>{request_id}</RequestId><HostId>{self.host_id}</HostId><Code>{escape(error.code)}</Code>'
                     f'<Message>{escape(error.message)}</Message><Recommend><![CDATA[{recommend}]]></Recommend></Error>')
             return ApiResponse(error.http_status, body.encode('utf-8'), 'text/xml;charset=utf-8', error.code)
-        body = {'RequestId': request_id, 'HostId': HOST_ID, 'Code': error.code, 'Message': error.message, 'Recommend': recommend}
+        body = {'RequestId': request_id, 'HostId': self.host_id, 'Code': error.code, 'Message': error.message, 'Recommend': recommend}
         return ApiResponse(error.http_status, json.dumps(body).encode('utf-8'), code=error.code)
 
     # -- gateway checks -----------------------------------------------------------------------------------
 
-    def _operation(self, request, action, params, is_v3):
-        version = request.header('x-acs-version') if is_v3 else params.get('Version')
+    def _operation(self, request, action, params):
+        version = requested_version(request, params)
         if not action:
             raise missing('Action')
         if not version:
             raise missing('Version')
-        if version != API_VERSION:
+        if version != self.api_version:
             raise AliError(400, 'InvalidVersion', 'Specified parameter Version is not valid.')
-        operations = {
-            'RefreshObjectCaches': self.refresh_object_caches,
-            'PushObjectCache': self.push_object_cache,
-            'DescribeRefreshQuota': self.describe_refresh_quota,
-            'DescribeRefreshTaskById': self.describe_refresh_task_by_id,
-            'DescribeRefreshTasks': self.describe_refresh_tasks,
-        }
+        operations = self.operations()
         if action not in operations:
             raise AliError(404, 'InvalidAction.NotFound', 'Specified api is not found, please check your url and method.')
         return operations[action]
@@ -312,17 +347,35 @@ class AliCdn:
             raise AliError(400, 'InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.')
 
     def _secret_for(self, access_key_id, security_token):
+        """The secret of access_key_id after the security-token checks (permanent keys take no token)."""
         config = self.sandbox.config
         if access_key_id in config.alicdn_credentials:
-            return config.alicdn_credentials[access_key_id]
-        if access_key_id in config.alicdn_sts:
-            secret, token = config.alicdn_sts[access_key_id]
-            if not security_token:
-                raise AliError(400, 'MissingSecurityToken', 'SecurityToken is mandatory for this action.')
-            if security_token != token:
+            if security_token:
                 raise AliError(400, 'InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.')
-            return secret
-        raise AliError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.')
+            return config.alicdn_credentials[access_key_id]
+        temporary = self.sandbox.temporary_credential(access_key_id)
+        if temporary is None:
+            raise AliError(404, 'InvalidAccessKeyId.NotFound', 'Specified access key is not found.')
+        secret, token, expires = temporary
+        if not security_token:
+            raise AliError(400, 'MissingSecurityToken', 'SecurityToken is mandatory for this action.')
+        if security_token != token:
+            raise AliError(400, 'InvalidSecurityToken.MismatchWithAccessKey', 'Specified SecurityToken mismatch with the AccessKey.')
+        if expires is not None and self.sandbox.now() >= expires:
+            raise AliError(400, 'InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.')
+        return secret
+
+    def _check_call_rate(self, action):
+        """At most call_limit(action) calls in any one second of the server clock (a refused call does not count)."""
+        limit = self.call_limit(action)
+        if not limit:
+            return
+        now = self.sandbox.now()
+        recent = [stamp for stamp in self._calls.get(action, []) if now - 1 < stamp <= now]
+        if len(recent) >= limit:
+            self._calls[action] = recent
+            raise AliError(400, 'Throttling.User', 'Request was denied due to user flow control.')
+        self._calls[action] = recent + [now]
 
     def _signature_mismatch(self, string_to_sign):
         return AliError(400, 'SignatureDoesNotMatch',
@@ -352,6 +405,7 @@ class AliCdn:
         if not hmac.compare_digest(v2_signature(secret, string_to_sign).encode(), params['Signature'].encode()):
             raise self._signature_mismatch(string_to_sign)
         self._use_nonce(params['AccessKeyId'], params['SignatureNonce'])
+        return params['AccessKeyId']
 
     def _authenticate_v3(self, request):
         authorization = parse_v3_authorization(request.header('authorization'))
@@ -374,6 +428,41 @@ class AliCdn:
         if not hmac.compare_digest(v3_signature(secret, string_to_sign).encode(), authorization['Signature'].encode()):
             raise self._signature_mismatch(string_to_sign)
         self._use_nonce(access_key_id, request.header('x-acs-signature-nonce'))
+        return access_key_id
+
+
+class AliCdn(AliRpc):
+    """Alibaba Cloud CDN 2018-05-10: refresh, prefetch, tasks and quota."""
+
+    vendor = 'alicdn'
+    api_version = API_VERSION
+    host_id = HOST_ID
+    product = 'Cdn'
+    faults = FAULTS
+
+    def __init__(self, sandbox):
+        super().__init__(sandbox)
+        self.reset()
+
+    def reset(self):
+        super().reset()
+        self._daily_use = {}      # (Beijing day, quota key) -> count
+        self._minute_use = {}     # (domain, minute) -> URLs
+        self._merge = {}          # (kind, domain, second) -> [task id, URL count]
+        self._tasks = []          # one row per ObjectPath, oldest first
+        self._last_task_id = 170000000
+
+    def operations(self):
+        return {
+            'RefreshObjectCaches': self.refresh_object_caches,
+            'PushObjectCache': self.push_object_cache,
+            'DescribeRefreshQuota': self.describe_refresh_quota,
+            'DescribeRefreshTaskById': self.describe_refresh_task_by_id,
+            'DescribeRefreshTasks': self.describe_refresh_tasks,
+        }
+
+    def call_limit(self, action):
+        return self.sandbox.config.alicdn_call_limits.get(action) or 0
 
     # -- tasks and counters -------------------------------------------------------------------------------
 
@@ -424,6 +513,11 @@ class AliCdn:
                 })
         return ','.join(task_ids)
 
+    def _queued_preloads(self):
+        """URLs in prefetch tasks that have not finished yet (the prefetch queue, A7)."""
+        now = self.sandbox.now()
+        return sum(1 for task in self._tasks if task['ObjectType'] == 'preload' and now < task['done_at'])
+
     def _public_row(self, task, now):
         if now >= task['done_at']:
             status = 'Failed' if task['Description'] else 'Complete'
@@ -466,7 +560,8 @@ class AliCdn:
 
     # -- operations ---------------------------------------------------------------------------------------
 
-    def refresh_object_caches(self, params):
+    def refresh_object_caches(self, params, caller):
+        del caller
         object_type_name = params.get('ObjectType') or 'File'
         if object_type_name not in REFRESH_TYPES:
             raise AliError(400, 'InvalidObjectType.ValueNotSupported', 'The specified value of ObjectType is not supported.')
@@ -489,7 +584,8 @@ class AliCdn:
         task_ids = self._create_tasks(task_type, paths_by_domain, task_type if merges else None, URL_MERGE_BATCH)
         return {'RefreshTaskId': task_ids}
 
-    def push_object_cache(self, params):
+    def push_object_cache(self, params, caller):
+        del caller
         if params.get('Area') and params['Area'] not in ('domestic', 'overseas'):
             raise not_supported('Area')
         for name in ('L2Preload', 'QueryHashkey', 'ConsistencyHash'):
@@ -505,11 +601,13 @@ class AliCdn:
             raise AliError(400, 'InvalidObjectPath.Size.Malformed', f'The size of ObjectPath is bigger than {MAX_PRELOAD_PER_CALL}.')
         self._check_domains(paths_by_domain)
         self._check_quota('preload', len(paths))
+        if self._queued_preloads() + len(paths) > self.sandbox.config.alicdn_preload_queue:
+            raise AliError(*FAULTS['queue_full'])
         self._consume_quota('preload', len(paths))
         return {'PushTaskId': self._create_tasks('preload', paths_by_domain, 'preload', PRELOAD_MERGE_BATCH)}
 
-    def describe_refresh_quota(self, params):
-        del params
+    def describe_refresh_quota(self, params, caller):
+        del params, caller
         quota = self.sandbox.config.alicdn_quota
         result = {}
         for field, key in (('Url', 'url'), ('Dir', 'dir'), ('Regex', 'regex'), ('IgnoreParams', 'ignore_params'), ('Preload', 'preload')):
@@ -519,7 +617,8 @@ class AliCdn:
             result[f'{field}Quota'] = result[f'{field}Remain'] = str(value)
         return result
 
-    def describe_refresh_task_by_id(self, params):
+    def describe_refresh_task_by_id(self, params, caller):
+        del caller
         if not params.get('TaskId'):
             raise missing('TaskId')
         task_ids = list(dict.fromkeys(task_id.strip() for task_id in params['TaskId'].split(',')))
@@ -529,7 +628,8 @@ class AliCdn:
         found = [row for task_id in task_ids for row in rows if row['TaskId'] == task_id]
         return {'TotalCount': len(found), 'Tasks': found}
 
-    def describe_refresh_tasks(self, params):
+    def describe_refresh_tasks(self, params, caller):
+        del caller
         task_id = params.get('TaskId')
         if task_id and not task_id.isdigit():
             raise AliError(400, 'InvalidTaskId.Malformed', 'Specified TaskId is malformed.')

@@ -95,10 +95,22 @@ class JdCdn:
     """State and request handling of the JD side; the caller holds the sandbox lock while handle() runs."""
 
     vendor = 'jdcdn'
+    fault_kinds = ('throttle', 'error5xx', 'quota', 'busy')
 
     def __init__(self, sandbox):
         self.sandbox = sandbox
         self.reset()
+
+    @staticmethod
+    def handles(path):
+        return path in ACTIONS_BY_PATH
+
+    @staticmethod
+    def signer(request, params):
+        """The username the call claims (JD has no AccessKeyId), or None."""
+        del request
+        username = params.get('username')
+        return username if isinstance(username, str) else None
 
     def reset(self):
         self._tasks = {}   # taskid -> task dict, in creation order

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:0] = [HERE, os.path.join(HERE, '..', '..', 'sandbox')]
+sys.path[:0] = [HERE, os.path.dirname(HERE)]
 os.environ['NO_PROXY'] = os.environ['no_proxy'] = '127.0.0.1,localhost'
 
 import cdn_sandbox  # noqa: E402  pylint: disable=wrong-import-position

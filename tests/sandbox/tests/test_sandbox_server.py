@@ -140,3 +140,39 @@ def test_fault_wildcards_and_counts(sandbox):
     assert jd_call(sandbox, 'refresh', {'instances': ['http://www.a.com/x'], 'type': 'file'}).status_code == 500
     assert jd_call(sandbox, 'refreshQuery', {'taskid': 'x'}).status_code == 500
     assert ali_call(sandbox, 'DescribeRefreshQuota').status_code == 200
+
+
+def test_cli_flags_for_limits_and_identity():
+    role = 'acs:ram::1234567890123456:role/cli'
+    process = RunningProcess('--alicdn-call-limit', 'DescribeRefreshTasks:2', '--alicdn-preload-queue', '7',
+                             '--sts-role', role + '=7200', '--sts-role-denied', role + '-denied',
+                             '--ecs-role', 'RoleA', '--ecs-role', 'RoleB', '--ecs-metadata-require-token', '--ecs-metadata-down')
+    try:
+        config = requests.get(process.url + '/_sandbox/config', timeout=10).json()
+        assert config['alicdn_call_limits']['DescribeRefreshTasks'] == 2 and config['alicdn_call_limits']['RefreshObjectCaches'] == 50
+        assert config['alicdn_preload_queue'] == 7 and config['ecs_roles'] == ['RoleA', 'RoleB']
+        assert config['sts_roles'] == {role: {'allowed': True, 'max_session_duration': 7200},
+                                       role + '-denied': {'allowed': False, 'max_session_duration': 3600}}
+        assert (config['ecs_metadata_require_token'], config['ecs_metadata_down']) == (True, True)
+    finally:
+        assert process.stop()[0] == 0
+    process = RunningProcess('--no-alicdn-call-limits')
+    try:
+        assert requests.get(process.url + '/_sandbox/config', timeout=10).json()['alicdn_call_limits'] == {}
+    finally:
+        assert process.stop()[0] == 0
+
+
+def test_admin_clock_and_filtered_requests(sandbox):
+    admin = sandbox.url + '/_sandbox/'
+    before = requests.get(admin + 'clock', timeout=10).json()
+    moved = requests.post(admin + 'clock', json={'advance': 3600}, timeout=10).json()
+    assert moved['clock_offset'] == before['clock_offset'] + 3600 and moved['now'] >= before['now'] + 3600
+    assert abs(sandbox.now() - moved['now']) < 5
+    assert sandbox.advance_clock(-3600) < moved['now']
+    ali_call(sandbox, 'DescribeRefreshQuota')
+    jd_call(sandbox, 'refreshQuery', {'taskid': 'x'})
+    logged = requests.get(admin + 'requests', params={'vendor': 'jdcdn'}, timeout=10).json()
+    assert [(entry['action'], entry['access_key_id']) for entry in logged] == [('refreshQuery', JD_USER)]
+    logged = requests.get(admin + 'requests', params={'action': 'DescribeRefreshQuota'}, timeout=10).json()
+    assert [(entry['vendor'], entry['access_key_id']) for entry in logged] == [('alicdn', ALI_KEY)]

@@ -319,7 +319,7 @@ def test_task_lifecycle_and_failure(make_sandbox):
     assert rows['TotalCount'] == 2
     assert {row['Status'] for row in rows['Tasks']} == {'Refreshing'}
     assert all(row['Process'].endswith('%') and row['Description'] == '' for row in rows['Tasks'])
-    time.sleep(0.35)
+    sandbox.advance_clock(0.3)
     rows = {row['ObjectPath']: row for row in ali_call(sandbox, 'DescribeRefreshTaskById', TaskId=task_id).json()['Tasks']}
     assert rows['http://example.com/ok']['Status'] == 'Complete' and rows['http://example.com/ok']['Process'] == '100%'
     assert rows['http://example.com/broken/x']['Status'] == 'Failed'
@@ -367,24 +367,29 @@ def test_describe_refresh_tasks(make_sandbox):
         refresh(sandbox, [f'http://a.com/{n}'])
         clock.advance(1)
     refresh(sandbox, ['http://b.com/d/'], 'Directory')
-    page = ali_call(sandbox, 'DescribeRefreshTasks', PageSize='2', PageNumber='2').json()
+
+    def describe(**params):   # DescribeRefreshTasks takes 5 calls per second: pace them on the sandbox clock
+        clock.advance(0.25)
+        return ali_call(sandbox, 'DescribeRefreshTasks', **params)
+
+    page = describe(PageSize='2', PageNumber='2').json()
     assert (page['PageNumber'], page['PageSize'], page['TotalCount']) == (2, 2, 6)
     assert [row['ObjectPath'] for row in page['Tasks']['CDNTask']] == ['http://a.com/3', 'http://a.com/2']
-    assert_error(ali_call(sandbox, 'DescribeRefreshTasks', DomainName='a.com'), 400, 'MissingParameter')
-    assert_error(ali_call(sandbox, 'DescribeRefreshTasks', Status='Refreshing'), 400, 'MissingParameter')
-    rows = ali_call(sandbox, 'DescribeRefreshTasks', DomainName='a.com', ObjectType='file', Status='Refreshing').json()
+    assert_error(describe(DomainName='a.com'), 400, 'MissingParameter')
+    assert_error(describe(Status='Refreshing'), 400, 'MissingParameter')
+    rows = describe(DomainName='a.com', ObjectType='file', Status='Refreshing').json()
     assert rows['TotalCount'] == 5
-    assert ali_call(sandbox, 'DescribeRefreshTasks', ObjectType='directory').json()['Tasks']['CDNTask'][0]['ObjectPath'] == 'http://b.com/d/'
-    assert ali_call(sandbox, 'DescribeRefreshTasks', ObjectPath='http://a.com/1').json()['TotalCount'] == 1
-    assert ali_call(sandbox, 'DescribeRefreshTasks', StartTime='2024-01-02T03:04:07Z', EndTime='2024-01-02T03:04:08Z').json()['TotalCount'] == 2
-    assert_error(ali_call(sandbox, 'DescribeRefreshTasks', StartTime='2024-01-02T03:04:07Z', EndTime='2024-01-02T03:04:07Z'),
+    assert describe(ObjectType='directory').json()['Tasks']['CDNTask'][0]['ObjectPath'] == 'http://b.com/d/'
+    assert describe(ObjectPath='http://a.com/1').json()['TotalCount'] == 1
+    assert describe(StartTime='2024-01-02T03:04:07Z', EndTime='2024-01-02T03:04:08Z').json()['TotalCount'] == 2
+    assert_error(describe(StartTime='2024-01-02T03:04:07Z', EndTime='2024-01-02T03:04:07Z'),
                  400, 'InvalidEndTime.Mismatch')
-    assert_error(ali_call(sandbox, 'DescribeRefreshTasks', StartTime='yesterday'), 400, 'InvalidStartTime.Malformed')
-    assert_error(ali_call(sandbox, 'DescribeRefreshTasks', PageSize='101'), 400, 'InvalidPageSize.ValueNotSupported')
-    assert_error(ali_call(sandbox, 'DescribeRefreshTasks', TaskId='x1'), 400, 'InvalidTaskId.Malformed')
-    assert_error(ali_call(sandbox, 'DescribeRefreshTasks', ObjectType='File'), 400, 'InvalidObjectType.ValueNotSupported')
-    clock.advance(3 * 24 * 3600)
-    assert ali_call(sandbox, 'DescribeRefreshTasks').json()['TotalCount'] == 1   # only the last 3 days
+    assert_error(describe(StartTime='yesterday'), 400, 'InvalidStartTime.Malformed')
+    assert_error(describe(PageSize='101'), 400, 'InvalidPageSize.ValueNotSupported')
+    assert_error(describe(TaskId='x1'), 400, 'InvalidTaskId.Malformed')
+    assert_error(describe(ObjectType='File'), 400, 'InvalidObjectType.ValueNotSupported')
+    clock.advance(3 * 24 * 3600 - 4)   # the directory (created at +5 s) is just inside the 3 days, a.com/4 (+4 s) just out
+    assert describe().json()['TotalCount'] == 1   # only the last 3 days
 
 
 def test_describe_refresh_tasks_xml_nesting(sandbox):

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pytest
 
@@ -38,7 +37,7 @@ def test_legacy_sdk_refresh_lifecycle(make_sandbox):
     assert quota['UrlRemain'] == '9998'
     by_id = DescribeRefreshTaskByIdRequest()
     by_id.set_TaskId(task_id)
-    time.sleep(0.25)
+    sandbox.advance_clock(0.2)
     rows = legacy_call(sandbox, by_id)
     assert rows['TotalCount'] == 2 and {row['Status'] for row in rows['Tasks']} == {'Complete'}
     assert sandbox.requests[0]['method'] == 'POST' and sandbox.requests[0]['params']['SignatureType'] == ''
@@ -81,7 +80,7 @@ def test_tea_sdk_refresh_lifecycle(make_sandbox, algorithm):
     assert (quota.dir_quota, quota.dir_remain) == ('100', '100')   # a refused call uses nothing
     request.object_path = 'http://example.com/dir/'
     task_id = client.refresh_object_caches(request).body.refresh_task_id
-    time.sleep(0.25)
+    sandbox.advance_clock(0.2)
     rows = client.describe_refresh_task_by_id(tea_models.DescribeRefreshTaskByIdRequest(task_id=task_id)).body
     assert rows.total_count == 1 and rows.tasks[0].status == 'Complete' and rows.tasks[0].object_type == 'directory'
     listing = client.describe_refresh_tasks(tea_models.DescribeRefreshTasksRequest(object_type='directory', domain_name='example.com')).body

@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 import requests
@@ -40,7 +39,7 @@ def test_refresh_and_query_lifecycle(make_sandbox):
     assert UUID_RE.match(body['taskid'])
     failing = refresh(sandbox, 'http://www.a.com/broken.css').json()['taskid']   # instances as a plain string
     assert query(sandbox, body['taskid']) == {'status': 0, 'data': {'taskid': body['taskid'], 'status': 1, 'msg': 'In Progress'}}
-    time.sleep(0.35)
+    sandbox.advance_clock(0.3)
     assert query(sandbox, body['taskid'])['data']['status'] == 0
     assert query(sandbox, failing)['data'] == {'taskid': failing, 'status': 2, 'msg': 'Failed'}
 
