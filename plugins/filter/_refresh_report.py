@@ -110,12 +110,21 @@ def _last_poll(registered):
 
 
 def _not_submitted(result):
-    """The paths a failed refresh did not submit: the module's not_submitted, else what its batches do not cover."""
-    if isinstance(result.get('not_submitted'), list):
-        return result['not_submitted']
-    submitted = {path for batch in result.get('batches') or [] if isinstance(batch, Mapping)
+    """The paths a failed refresh did not submit.
+
+    The module's `not_submitted` when it lists any. Otherwise the set's paths (the module's normalised `paths`, else
+    the loop item's) less those its batches with a task ID and `already_queued` cover; an empty `not_submitted` is
+    trusted only when something was submitted.
+    """
+    if result.get('not_submitted'):
+        return list(result['not_submitted'])
+    covered = set(result.get('already_queued') or [])
+    submitted = {path for batch in result.get('batches') or [] if isinstance(batch, Mapping) and batch.get('task_id')
                  for path in batch.get('paths') or []}
-    return [path for path in _set_paths(result) if path not in submitted]
+    if submitted and isinstance(result.get('not_submitted'), list):
+        return []
+    covered |= submitted
+    return [path for path in result.get('paths') or _set_paths(result) if path not in covered]
 
 
 def refresh_report(submitted, polls=None, wait_timeout=600):

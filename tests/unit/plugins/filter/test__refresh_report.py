@@ -166,3 +166,17 @@ def test_everything_complete_is_no_failure():
                             {'alicdn': polled(task('170000001', 'complete')), 'jdcdn': {}})
     assert report['failure'] == ''
     assert report['summary'][-1] == 'alicdn after waiting: 1 task(s) complete, 0 failed, 0 still running'
+
+
+def test_a_set_refused_before_any_call_lists_all_its_paths_even_if_the_module_lists_none():
+    failed = {'failed': True, 'item': item('file', ['/a b.html']), 'msg': 'not enough refresh quota',
+              'paths': ['https://www.example.com/a%20b.html'], 'batches': [], 'task_ids': [], 'not_submitted': []}
+    report = refresh_report({'alicdn': loop(failed)})
+    assert '  not submitted (1 path(s)): https://www.example.com/a%20b.html' in report['failure']
+
+
+def test_an_empty_not_submitted_is_trusted_once_something_was_submitted():
+    failed = {'failed': True, 'item': item('file', JD_FILES), 'msg': 'waiting failed', 'paths': JD_FILES,
+              'batches': [{'object_type': 'file', 'paths': JD_FILES[:2], 'task_id': 'uuid-1'}],
+              'already_queued': JD_FILES[2:], 'not_submitted': []}
+    assert 'not submitted' not in refresh_report({'jdcdn': loop(failed)})['failure']
