@@ -49,7 +49,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 _value:
-  description: The module options whose variable is set, C({option: value}).
+  description: The module options whose variable is set, option name to value.
   type: dict
   sample: {endpoint: "https://cdn.aliyuncs.com", timeout: 60}
 """

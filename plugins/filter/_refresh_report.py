@@ -178,11 +178,10 @@ def refresh_report(submitted, polls=None, wait_timeout=600):
             task_id = str(task.get('task_id'))
             paths = task.get('failed_paths') or task.get('paths') or batch_paths.get(task_id) or []
             if task.get('status') == 'failed':
-                problems.append('- %s task %s failed (%s): %s' % (provider, task_id, task.get('reason') or 'no reason given',
-                                                                   _listed(paths, SHOWN_PATHS)))
+                state = 'failed (%s)' % (task.get('reason') or 'no reason given')
             else:
-                problems.append('- %s task %s still running after %s s: %s' % (provider, task_id, wait_timeout,
-                                                                               _listed(paths, SHOWN_PATHS)))
+                state = 'still running after %s s' % wait_timeout
+            problems.append('- %s task %s %s: %s' % (provider, task_id, state, _listed(paths, SHOWN_PATHS)))
 
     if not any(_items(submitted.get(provider)) for provider in PROVIDERS):
         summary.append('Nothing to refresh: no host of cdn_refresh_hosts has cdn_refresh_paths.')

@@ -17,7 +17,7 @@ description:
     O(provider), O(base_url) or O(object_type). The paths of O(own_host) are O(own_paths).
   - A string is one path per line (lines trimmed, blank lines skipped). A list holds strings, dicts
     C({path, object_type}) and lists. A dict with C(path) is one such item; a dict without it maps object types to
-    paths (C({directory: [/img/]})).
+    lists of paths.
   - A path with a scheme (C(https://...)) is used as given. Any other path is site-relative and is joined to the
     host's base URL (C(index.html), C(/index.html) and C(./index.html) alike); C(//host/x) gets the base URL's
     scheme. A host whose relative paths have no base URL is a problem, never a guess.

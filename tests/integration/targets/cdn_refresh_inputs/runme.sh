@@ -9,8 +9,8 @@ set -eu -o pipefail
 collection=${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/cdnops/cdn
 helpers=$(cd ../cdn_refresh && pwd)   # sandbox_calls.py (needs/target/cdn_refresh)
 work=$(mktemp -d)
-sandbox_a_pid= sandbox_b_pid=
-stop_both() { stop_sandbox; SANDBOX_PID=$sandbox_b_pid; stop_sandbox; }
+sandbox_b_pid=''
+stop_both() { stop_sandbox; SANDBOX_PID=$sandbox_b_pid; stop_sandbox; }   # A, then B
 trap 'stop_both; rm -rf "$work"' EXIT
 # shellcheck source=../../../sandbox/sandbox.sh
 . "$collection/tests/sandbox/sandbox.sh"
@@ -18,7 +18,7 @@ start_sandbox "$work/b.log" --task-delay 0.5
 B=$SANDBOX_URL sandbox_b_pid=$SANDBOX_PID
 # A owns only these domains: a relative path sent as a domain ("index.html/") would be refused.
 start_sandbox "$work/a.log" --task-delay 0.5 --fail-pattern broken --domains www.example.com,static.example.cn
-A=$SANDBOX_URL sandbox_a_pid=$SANDBOX_PID
+A=$SANDBOX_URL
 
 secret='sandbox-demo-secret'
 export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey ALIBABA_CLOUD_ACCESS_KEY_SECRET=$secret

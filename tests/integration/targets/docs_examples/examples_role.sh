@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154  # $A, $work, $here, $collection, $secret are set by runme.sh
 # Tests of the YAML examples of docs/role.md: example_NAME FILE runs the example NAME (extracted to FILE) and checks
 # what the sandbox received. Sourced by runme.sh (lib.sh has the helpers; $A is the sandbox, inventory.yml the hosts).
 

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
 # Helpers for the example tests (examples_*.sh), sourced by runme.sh after it started the sandbox ($A).
+# shellcheck disable=SC2154  # $A, $work, $helpers, $here, $secret are set by runme.sh
 
 step() { printf '\n=== %s\n' "$*"; }
 fail() { echo "FAILED: $*"; exit 1; }

@@ -8,8 +8,9 @@ set -eu -o pipefail
 DOCS=(docs/role.md docs/awx.md)
 
 collection=${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/cdnops/cdn
-here=$(pwd)
-helpers=$(cd ../cdn_refresh && pwd)   # sandbox_calls.py (needs/target/cdn_refresh)
+# (used by lib.sh and examples_*.sh)
+# shellcheck disable=SC2034
+here=$(pwd) helpers=$(cd ../cdn_refresh && pwd)   # sandbox_calls.py (needs/target/cdn_refresh)
 work=$(mktemp -d)
 trap 'stop_sandbox; rm -rf "$work"' EXIT
 # shellcheck source=../../../sandbox/sandbox.sh
