@@ -1,0 +1,278 @@
+# Copyright (c) 2026, cdnops.cdn contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: _refresh_sets
+short_description: "[INTERNAL] Read what the hosts ask the CDN to refresh, merged per provider and object type"
+version_added: 0.1.0
+author:
+  - cdnops.cdn contributors
+description:
+  - B(Internal to the cdnops.cdn.cdn_refresh role.) Its behaviour may change in any release.
+  - Reads C(cdn_refresh_paths), C(cdn_refresh_provider), C(cdn_refresh_base_url) and C(cdn_refresh_object_type) of
+    every host of the input from O(hostvars). A host without its own provider, base URL or object type gets
+    O(provider), O(base_url) or O(object_type). The paths of O(own_host) are O(own_paths).
+  - A string is one path per line (lines trimmed, blank lines skipped). A list holds strings, dicts
+    C({path, object_type}) and lists. A dict with C(path) is one such item; a dict without it maps object types to
+    lists of paths.
+  - A path with a scheme (C(https://...)) is used as given. Any other path is site-relative and is joined to the
+    host's base URL (C(index.html), C(/index.html) and C(./index.html) alike); C(//host/x) gets the base URL's
+    scheme. A host whose relative paths have no base URL is a problem, never a guess.
+  - Merges the paths per provider and object type, de-duplicated in the order first seen.
+positional: _input, hostvars
+options:
+  _input:
+    description: The inventory names of the hosts whose paths count (a list, or a string of names separated by
+      commas or white space).
+    type: raw
+    required: true
+  hostvars:
+    description: Ansible's C(hostvars).
+    type: dict
+    required: true
+  own_host:
+    description: The host that runs the role (C(inventory_hostname)).
+    type: str
+  own_paths:
+    description: The C(cdn_refresh_paths) the role sees for O(own_host).
+    type: raw
+  provider:
+    description: The C(cdn_refresh_provider) the role sees, for hosts without their own.
+    type: str
+  base_url:
+    description: The C(cdn_refresh_base_url) the role sees, for hosts without their own.
+    type: str
+  object_type:
+    description: The C(cdn_refresh_object_type) the role sees, for hosts without their own.
+    type: str
+    default: file
+"""
+
+EXAMPLES = r"""
+- name: Read and merge what the hosts ask for
+  ansible.builtin.set_fact:
+    cdn_refresh__sets: >-
+      {{ ansible_play_batch | cdnops.cdn._refresh_sets(hostvars, own_host=inventory_hostname,
+           own_paths=cdn_refresh_paths, provider=cdn_refresh_provider | default(none)) }}
+"""
+
+RETURN = r"""
+_value:
+  description:
+    - C(alicdn) and C(jdcdn) - the sets to refresh, one per object type (in the order file, directory, regex,
+      ignore_params), each C({object_type, paths, hosts}), C(hosts) being the number of hosts that asked for them.
+    - C(problems) - one message per host and kind of fault, each starting with the host's name; empty when every
+      host's variables allow a refresh.
+    - C(hosts) - the number of hosts that asked for at least one path.
+  type: dict
+"""
+
+import re
+from collections.abc import Mapping
+
+from ansible.errors import AnsibleFilterError
+
+PROVIDERS = {'alicdn': ('file', 'directory', 'regex', 'ignore_params'), 'jdcdn': ('file', 'directory')}
+OBJECT_TYPES = ('file', 'directory', 'regex', 'ignore_params')
+DICT_KEYS = ('path', 'object_type')
+SCHEME = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*://')
+BASE_URL = re.compile(r'^https?://[^/\s?#]+', re.IGNORECASE)
+SHOWN = 3   # paths quoted in a problem message
+
+
+class _Problem(Exception):
+    """A fault in one host's variables; the message does not name the host (the caller adds it)."""
+
+
+def _unset(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _host_value(variables, name, fallback):
+    """`variables[name]` unless it is missing, null or blank; then `fallback`."""
+    if variables is not None and name in variables:
+        value = variables[name]
+        if not _unset(value):
+            return value
+    return fallback
+
+
+def _object_type(value, where):
+    """The object type `value` (trimmed); raise _Problem naming `where` if it is not one."""
+    name = value.strip() if isinstance(value, str) else value
+    if name not in OBJECT_TYPES:
+        raise _Problem('%s is %r; it must be one of %s' % (where, value, ', '.join(OBJECT_TYPES)))
+    return name
+
+
+def _lines(text):
+    """One path per line: trimmed, blank lines skipped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _entries(value, object_type=None):
+    """Flatten a cdn_refresh_paths value into [(path, object_type or None), ...]; None: the host's object type.
+
+    Raises _Problem for a value that cannot be a path.
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [(line, object_type) for line in _lines(value)]
+    if isinstance(value, Mapping):
+        if 'path' in value:
+            unknown = sorted(str(key) for key in value if key not in DICT_KEYS)
+            if unknown:
+                raise _Problem('the item %s of cdn_refresh_paths has unknown key(s) %s; an item is '
+                               '{path: ..., object_type: ...}' % (_short(value), ', '.join(unknown)))
+            given = value.get('object_type')
+            if not _unset(given):
+                object_type = _object_type(given, 'the object_type of %s' % _short(value.get('path')))
+            return _entries(value['path'], object_type)
+        entries = []
+        for key, paths in value.items():
+            try:
+                kind = _object_type(key, 'the key %r of cdn_refresh_paths' % (key,))
+            except _Problem:
+                raise _Problem('cdn_refresh_paths is a mapping whose key %r is neither "path" nor an object type; give '
+                               'a list of paths, items {path: ..., object_type: ...}, or a mapping of object types (%s) '
+                               'to paths' % (key, ', '.join(OBJECT_TYPES)))
+            entries.extend(_entries(paths, kind))
+        return entries
+    if isinstance(value, (list, tuple)):
+        entries = []
+        for item in value:
+            entries.extend(_entries(item, object_type))
+        return entries
+    raise _Problem('cdn_refresh_paths holds %s (%s), which is not a path; give strings such as /index.html or '
+                   'https://www.example.com/index.html' % (_short(value), type(value).__name__))
+
+
+def _short(value, width=80):
+    text = repr(value)
+    return text if len(text) <= width else text[:width - 3] + '...'
+
+
+def _quote(paths):
+    shown = ', '.join(repr(path) for path in paths[:SHOWN])
+    return shown + (' and %d more' % (len(paths) - SHOWN) if len(paths) > SHOWN else '')
+
+
+def _join(path, base_url):
+    """The URL of `path`: as given with a scheme, else joined to `base_url` (None when there is no base URL)."""
+    if SCHEME.match(path):
+        return path
+    if not base_url:
+        return None
+    if path.startswith('//'):
+        return base_url.split('//', 1)[0] + path
+    while path.startswith('./'):
+        path = path[2:]
+    return base_url.rstrip('/') + '/' + path.lstrip('/')
+
+
+def _host_rows(entries, provider, base_url, object_type):
+    """The rows of one host's entries: [(provider, object_type, url), ...]; raises _Problem (faults joined by '; ')."""
+    problems = []
+    provider_name = provider.strip().lower() if isinstance(provider, str) else provider
+    if _unset(provider_name):
+        problems.append('cdn_refresh_paths has %d path(s) but cdn_refresh_provider is not set; set it to alicdn or '
+                        'jdcdn for this host (for example in its group_vars)' % len(entries))
+    elif not isinstance(provider_name, str) or provider_name not in PROVIDERS:
+        problems.append('cdn_refresh_provider is %s; it must be alicdn or jdcdn' % _short(provider))
+
+    try:
+        default_type = _object_type(object_type, 'cdn_refresh_object_type')
+    except _Problem as exc:
+        problems.append(str(exc))
+        default_type = 'file'
+
+    base = base_url.strip() if isinstance(base_url, str) else base_url
+    relative = [path for path, dummy in entries if not SCHEME.match(path)]
+    if relative and _unset(base):
+        problems.append('%d path(s) of cdn_refresh_paths are relative (%s) but cdn_refresh_base_url is not set; set '
+                        'cdn_refresh_base_url for this host (for example https://www.example.com) or write full URLs '
+                        '(https://...)' % (len(relative), _quote(relative)))
+    elif relative and not (isinstance(base, str) and BASE_URL.match(base)):
+        problems.append('cdn_refresh_base_url is %s, not a URL; write it with its scheme, for example '
+                        'https://www.example.com' % _short(base_url))
+
+    rows = []
+    if isinstance(provider_name, str) and provider_name in PROVIDERS:
+        supported = PROVIDERS[provider_name]
+        unsupported = sorted({kind or default_type for dummy, kind in entries} - set(supported))
+        if unsupported:
+            problems.append('object type %s is not supported by %s (%s)'
+                            % (', '.join(unsupported), provider_name, ', '.join(supported)))
+        for path, kind in entries:
+            rows.append((provider_name, kind or default_type, _join(path, base)))
+    if problems:
+        raise _Problem('; '.join(problems))
+    return rows
+
+
+def _host_names(hosts):
+    if hosts is None:
+        return []
+    if isinstance(hosts, str):
+        return [name for name in re.split(r'[\s,]+', hosts) if name]
+    if isinstance(hosts, (list, tuple)):
+        return [str(name) for name in hosts]
+    raise AnsibleFilterError('cdn_refresh_hosts must be a list of inventory host names, not %s' % type(hosts).__name__)
+
+
+def refresh_sets(hosts, hostvars, own_host=None, own_paths=None, provider=None, base_url=None, object_type='file'):
+    """Read and merge what `hosts` ask for (see DOCUMENTATION).
+
+    hosts: list of host names; hostvars: {host: {variable: value}}; the other arguments are the values the role sees.
+    Returns {'alicdn': [{'object_type', 'paths', 'hosts'}, ...], 'jdcdn': [...], 'problems': [str], 'hosts': int}.
+    """
+    merged = {}      # (provider, object_type) -> {url: None}, insertion-ordered
+    askers = {}      # (provider, object_type) -> set of host names
+    problems = []
+    asking = 0
+    seen = set()
+    for name in _host_names(hosts):
+        if name in seen:
+            continue
+        seen.add(name)
+        if name == own_host:
+            variables, paths = None, own_paths
+        else:
+            if name not in hostvars:
+                problems.append('%s: named in cdn_refresh_hosts but not in the inventory' % name)
+                continue
+            variables = hostvars[name]
+            paths = variables['cdn_refresh_paths'] if 'cdn_refresh_paths' in variables else None
+        try:
+            entries = _entries(paths)
+            if not entries:
+                continue   # (a host that asks for nothing needs no provider)
+            rows = _host_rows(entries, _host_value(variables, 'cdn_refresh_provider', provider),
+                              _host_value(variables, 'cdn_refresh_base_url', base_url),
+                              _host_value(variables, 'cdn_refresh_object_type', object_type))
+        except _Problem as exc:
+            problems.append('%s: %s' % (name, exc))
+            continue
+        asking += 1
+        for row_provider, kind, url in rows:
+            merged.setdefault((row_provider, kind), {})[url] = None
+            askers.setdefault((row_provider, kind), set()).add(name)
+
+    result = {'alicdn': [], 'jdcdn': [], 'problems': problems, 'hosts': asking}
+    for row_provider in PROVIDERS:
+        for kind in OBJECT_TYPES:
+            if (row_provider, kind) in merged:
+                result[row_provider].append({'object_type': kind, 'paths': list(merged[(row_provider, kind)]),
+                                             'hosts': len(askers[(row_provider, kind)])})
+    return result
+
+
+class FilterModule:
+    """The cdn_refresh role's host reader."""
+
+    def filters(self):
+        return {'_refresh_sets': refresh_sets}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every YAML example of the documents below, as written, against the collection's sandbox (README.md explains
+# the markers and how to add a document or an example). Credentials and endpoints come from the environment, as in
+# the documents, unless an example says otherwise.
+set -eu -o pipefail
+
+# Documents whose YAML blocks are tested; each needs the test functions of its examples in examples_*.sh.
+DOCS=(docs/role.md docs/awx.md)
+
+collection=${ANSIBLE_COLLECTIONS_PATH%%:*}/ansible_collections/cdnops/cdn
+# (used by lib.sh and examples_*.sh)
+# shellcheck disable=SC2034
+here=$(pwd) helpers=$(cd ../cdn_refresh && pwd)   # sandbox_calls.py (needs/target/cdn_refresh)
+work=$(mktemp -d)
+trap 'stop_sandbox; rm -rf "$work"' EXIT
+# shellcheck source=../../../sandbox/sandbox.sh
+. "$collection/tests/sandbox/sandbox.sh"
+# The account owns the documents' domains only: a path sent as a domain is refused.
+start_sandbox "$work/sandbox.log" --task-delay 0.5 --fail-pattern broken --domains www.example.com,static.example.cn
+A=$SANDBOX_URL
+secret='sandbox-demo-secret'
+export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey ALIBABA_CLOUD_ACCESS_KEY_SECRET=$secret
+export JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=$secret
+export ALICDN_ENDPOINT=$A JDCDN_ENDPOINT=$A NO_PROXY=127.0.0.1
+ANSIBLE_PYTHON_INTERPRETER=$(command -v python)
+export ANSIBLE_PYTHON_INTERPRETER
+
+# shellcheck source=lib.sh
+. ./lib.sh
+for file in examples_*.sh; do
+  # shellcheck disable=SC1090
+  . "./$file"
+done
+
+declare -A seen=()
+for doc in "${DOCS[@]}"; do
+  out=$work/examples/$(basename "$doc" .md)
+  python extract_examples.py "$collection/$doc" "$out" >"$work/list"
+  mapfile -t entries <"$work/list"
+  for entry in "${entries[@]}"; do
+    read -r name mode reason <<<"$entry"
+    test_function=example_${name//-/_}
+    [ -z "${seen[$test_function]:-}" ] || fail "the example name $name is used in two documents"
+    seen[$test_function]=$doc
+    if [ "$mode" = skip ]; then
+      printf '\n=== %s: %s is not run: %s\n' "$doc" "$name" "$reason"
+      continue
+    fi
+    declare -F "$test_function" >/dev/null || fail "$doc: no test for the example $name; define $test_function in examples_*.sh"
+    step "$doc: $name"
+    "$test_function" "$out/$name.yml"
+    nothing_sent   # the test accounted for every call
+  done
+done
+
+# A test whose example is gone from the documents is an error too: remove it with the example.
+for test_function in $(declare -F | awk '$3 ~ /^example_/ {print $3}'); do
+  [ -n "${seen[$test_function]:-}" ] || fail "$test_function tests no example of ${DOCS[*]}"
+done
+step "all ${#seen[@]} examples of ${DOCS[*]} checked"

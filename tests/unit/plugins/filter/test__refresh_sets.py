@@ -1,0 +1,267 @@
+# Copyright (c) 2026, cdnops.cdn contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The cdn_refresh role's host reader: what each kind of cdn_refresh_paths input becomes."""
+
+from __future__ import annotations
+
+import pytest
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.cdnops.cdn.plugins.filter._refresh_sets import FilterModule, refresh_sets
+
+ALI = {'cdn_refresh_provider': 'alicdn', 'cdn_refresh_base_url': 'https://www.example.com'}
+JD = {'cdn_refresh_provider': 'jdcdn', 'cdn_refresh_base_url': 'https://static.example.cn'}
+
+
+def one_host(paths, **variables):
+    """The result for one host 'web1' (not the host running the role) with `paths` and ALI's variables."""
+    hostvars = {'web1': dict(ALI, cdn_refresh_paths=paths, **variables)}
+    return refresh_sets(['web1'], hostvars, own_host='controller')
+
+
+def urls(result, provider='alicdn', object_type='file'):
+    for entry in result[provider]:
+        if entry['object_type'] == object_type:
+            return entry['paths']
+    return []
+
+
+def test_the_filter_is_exposed_under_its_private_name():
+    assert FilterModule().filters() == {'_refresh_sets': refresh_sets}
+
+
+@pytest.mark.parametrize('paths, expected', [
+    ('/index.html', ['https://www.example.com/index.html']),
+    ('index.html', ['https://www.example.com/index.html']),
+    ('https://www.example.com/a.html', ['https://www.example.com/a.html']),
+    # an AWX survey textarea: lines, with blank lines, spaces and Windows line ends
+    ('/a.html\n\n  /b.html  \r\nhttps://www.example.com/c.html\n   \n',
+     ['https://www.example.com/a.html', 'https://www.example.com/b.html', 'https://www.example.com/c.html']),
+    # a file name with spaces stays one path; commas belong to URLs (?x-oss-process=image/resize,w_100)
+    ('/My Document.pdf', ['https://www.example.com/My Document.pdf']),
+    ('/img/a.jpg?x-oss-process=image/resize,w_100', ['https://www.example.com/img/a.jpg?x-oss-process=image/resize,w_100']),
+    ('', []),
+    ('  \n \n', []),
+    (None, []),
+    ([], []),
+])
+def test_a_string_is_one_path_per_line(paths, expected):
+    result = one_host(paths)
+    assert result['problems'] == []
+    assert urls(result) == expected
+    assert result['hosts'] == (1 if expected else 0)
+
+
+@pytest.mark.parametrize('path, expected', [
+    ('index.html', 'https://www.example.com/index.html'),
+    ('favicon.ico', 'https://www.example.com/favicon.ico'),
+    ('css/x.css', 'https://www.example.com/css/x.css'),
+    ('/css/x.css', 'https://www.example.com/css/x.css'),
+    ('./css/x.css', 'https://www.example.com/css/x.css'),
+    ('  /css/x.css  ', 'https://www.example.com/css/x.css'),
+    ('/', 'https://www.example.com/'),
+    # what looks like a domain is still a path under the base URL: only a scheme makes a URL
+    ('www.example.com/a.html', 'https://www.example.com/www.example.com/a.html'),
+    ('//img.example.com/a.png', 'https://img.example.com/a.png'),
+    ('http://other.example.com/a.html', 'http://other.example.com/a.html'),
+    ('HTTPS://www.example.com/A.html', 'HTTPS://www.example.com/A.html'),
+])
+def test_relative_paths_join_the_base_url(path, expected):
+    assert urls(one_host([path])) == [expected]
+
+
+@pytest.mark.parametrize('base_url', ['https://www.example.com/blog', 'https://www.example.com/blog/',
+                                      'https://www.example.com/blog//'])
+def test_a_base_url_with_a_path_is_a_prefix(base_url):
+    result = one_host(['a.html', '/b.html'], **{'cdn_refresh_base_url': base_url})
+    assert urls(result) == ['https://www.example.com/blog/a.html', 'https://www.example.com/blog/b.html']
+
+
+@pytest.mark.parametrize('base_url', [None, '', '   '])
+def test_relative_paths_without_a_base_url_are_refused_naming_host_variable_and_fix(base_url):
+    hostvars = {'web1': {'cdn_refresh_provider': 'alicdn', 'cdn_refresh_base_url': base_url,
+                         'cdn_refresh_paths': ['index.html', 'favicon.ico', 'https://www.example.com/ok.html']},
+                'web2': dict(ALI, cdn_refresh_paths=['/fine.html'])}
+    result = refresh_sets(['web1', 'web2'], hostvars, own_host='controller')
+    assert len(result['problems']) == 1
+    problem = result['problems'][0]
+    assert problem.startswith('web1: 2 path(s) of cdn_refresh_paths are relative')
+    assert "'index.html', 'favicon.ico'" in problem
+    assert 'set cdn_refresh_base_url for this host' in problem
+    # nothing of web1 is sent as a domain or otherwise; web2 is still read (the role stops before any call)
+    assert urls(result) == ['https://www.example.com/fine.html']
+
+
+def test_full_urls_need_no_base_url():
+    hostvars = {'web1': {'cdn_refresh_provider': 'jdcdn', 'cdn_refresh_paths': ['https://static.example.cn/a.js']}}
+    result = refresh_sets(['web1'], hostvars)
+    assert result['problems'] == []
+    assert urls(result, 'jdcdn') == ['https://static.example.cn/a.js']
+
+
+def test_a_base_url_without_a_scheme_is_refused():
+    result = one_host(['/a.html'], cdn_refresh_base_url='www.example.com')
+    assert result['problems'] == ["web1: cdn_refresh_base_url is 'www.example.com', not a URL; write it with its "
+                                  "scheme, for example https://www.example.com"]
+
+
+@pytest.mark.parametrize('paths, expected', [
+    # no object_type: the host's
+    ([{'path': 'https://www.example.com/a.html'}], {'file': ['https://www.example.com/a.html']}),
+    ([{'path': '/a.html', 'object_type': None}], {'file': ['https://www.example.com/a.html']}),
+    ([{'path': '/a.html', 'object_type': ''}], {'file': ['https://www.example.com/a.html']}),
+    ([{'path': '/img/', 'object_type': 'directory'}], {'directory': ['https://www.example.com/img/']}),
+    ([{'path': '/img/', 'object_type': ' directory '}], {'directory': ['https://www.example.com/img/']}),
+    # a list or lines under one object type
+    ([{'path': ['/img/', '/css/'], 'object_type': 'directory'}],
+     {'directory': ['https://www.example.com/img/', 'https://www.example.com/css/']}),
+    ([{'path': '/img/\n/css/\n', 'object_type': 'directory'}],
+     {'directory': ['https://www.example.com/img/', 'https://www.example.com/css/']}),
+    # one dict instead of a list
+    ({'path': '/img/', 'object_type': 'directory'}, {'directory': ['https://www.example.com/img/']}),
+    ({'path': 'https://www.example.com/a.html'}, {'file': ['https://www.example.com/a.html']}),
+    # a mapping of object types to paths
+    ({'directory': ['/img/'], 'file': '/a.html\n/b.html'},
+     {'file': ['https://www.example.com/a.html', 'https://www.example.com/b.html'],
+      'directory': ['https://www.example.com/img/']}),
+    # mixed, nested lists, empty items
+    (['/a.html', None, ['/b.html', {'path': '/d/', 'object_type': 'directory'}], ''],
+     {'file': ['https://www.example.com/a.html', 'https://www.example.com/b.html'],
+      'directory': ['https://www.example.com/d/']}),
+])
+def test_dict_forms(paths, expected):
+    result = one_host(paths)
+    assert result['problems'] == []
+    assert {entry['object_type']: entry['paths'] for entry in result['alicdn']} == expected
+
+
+def test_the_hosts_object_type_applies_to_paths_without_one():
+    result = one_host(['/img/', {'path': '/a.html', 'object_type': 'file'}], cdn_refresh_object_type='directory')
+    assert {entry['object_type']: entry['paths'] for entry in result['alicdn']} == {
+        'file': ['https://www.example.com/a.html'], 'directory': ['https://www.example.com/img/']}
+
+
+@pytest.mark.parametrize('paths, message', [
+    ([{'path': '/a.html', 'objecttype': 'directory'}],
+     "web1: the item {'path': '/a.html', 'objecttype': 'directory'} of cdn_refresh_paths has unknown key(s) objecttype"),
+    ([{'path': '/a/', 'object_type': 'folder'}],
+     "web1: the object_type of '/a/' is 'folder'; it must be one of file, directory, regex, ignore_params"),
+    ({'dirs': ['/a/']}, "web1: cdn_refresh_paths is a mapping whose key 'dirs' is neither \"path\" nor an object type"),
+    ([42], 'web1: cdn_refresh_paths holds 42 (int), which is not a path'),
+    (True, 'web1: cdn_refresh_paths holds True (bool), which is not a path'),
+])
+def test_malformed_items_are_refused_naming_the_host(paths, message):
+    result = one_host(paths)
+    assert len(result['problems']) == 1
+    assert result['problems'][0].startswith(message)
+    assert result['alicdn'] == []
+
+
+def test_a_host_without_paths_needs_no_provider():
+    hostvars = {'db1': {}, 'db2': {'cdn_refresh_paths': []}, 'db3': {'cdn_refresh_provider': None},
+                'web1': dict(ALI, cdn_refresh_paths=['/a.html'])}
+    result = refresh_sets(['db1', 'db2', 'db3', 'web1'], hostvars, own_host='db1', own_paths=[])
+    assert result['problems'] == []
+    assert urls(result) == ['https://www.example.com/a.html']
+    assert result['hosts'] == 1
+
+
+@pytest.mark.parametrize('provider', [None, '', '  '])
+def test_a_host_with_paths_needs_a_provider(provider):
+    hostvars = {'web1': {'cdn_refresh_paths': ['https://www.example.com/a.html', 'https://www.example.com/b.html'],
+                         'cdn_refresh_provider': provider},
+                'web2': {'cdn_refresh_paths': ['https://www.example.com/c.html']}}
+    result = refresh_sets(['web1', 'web2'], hostvars, own_host='controller')
+    assert result['problems'] == [
+        'web1: cdn_refresh_paths has 2 path(s) but cdn_refresh_provider is not set; set it to alicdn or jdcdn for this '
+        'host (for example in its group_vars)',
+        'web2: cdn_refresh_paths has 1 path(s) but cdn_refresh_provider is not set; set it to alicdn or jdcdn for this '
+        'host (for example in its group_vars)']
+
+
+@pytest.mark.parametrize('provider', ['aliyun', ['alicdn'], 1])
+def test_an_unknown_provider_is_refused(provider):
+    result = one_host(['/a.html'], cdn_refresh_provider=provider)
+    assert result['problems'] == ['web1: cdn_refresh_provider is %r; it must be alicdn or jdcdn' % (provider,)]
+
+
+def test_provider_names_are_trimmed_and_case_insensitive():
+    assert urls(one_host(['/a.html'], cdn_refresh_provider=' AliCDN ')) == ['https://www.example.com/a.html']
+
+
+def test_object_types_the_provider_does_not_have_are_refused():
+    hostvars = {'web1': dict(JD, cdn_refresh_paths=[{'path': '/.*\\.png', 'object_type': 'regex'}])}
+    assert refresh_sets(['web1'], hostvars)['problems'] == [
+        'web1: object type regex is not supported by jdcdn (file, directory)']
+
+
+def test_every_fault_of_a_host_is_named_at_once():
+    hostvars = {'web1': {'cdn_refresh_paths': ['a.html'], 'cdn_refresh_object_type': 'folder'}}
+    problem = refresh_sets(['web1'], hostvars)['problems'][0]
+    assert 'cdn_refresh_provider is not set' in problem
+    assert "cdn_refresh_object_type is 'folder'" in problem
+    assert 'cdn_refresh_base_url is not set' in problem
+
+
+def test_hosts_without_their_own_values_get_the_roles():
+    hostvars = {'web1': {'cdn_refresh_paths': ['/a.html']},
+                'web2': {'cdn_refresh_paths': ['/b/'], 'cdn_refresh_provider': 'jdcdn',
+                         'cdn_refresh_base_url': 'https://static.example.cn', 'cdn_refresh_object_type': 'directory'}}
+    result = refresh_sets(['web1', 'web2'], hostvars, own_host='controller', provider='alicdn',
+                          base_url='https://www.example.com', object_type='file')
+    assert result['problems'] == []
+    assert urls(result) == ['https://www.example.com/a.html']
+    assert urls(result, 'jdcdn', 'directory') == ['https://static.example.cn/b/']
+
+
+def test_the_running_host_uses_the_values_the_role_sees():
+    hostvars = {'web1': {'cdn_refresh_paths': ['/from-hostvars.html']}}
+    result = refresh_sets(['web1'], hostvars, own_host='web1', own_paths='/from-the-role.html', provider='alicdn',
+                          base_url='https://www.example.com')
+    assert urls(result) == ['https://www.example.com/from-the-role.html']
+
+
+def test_paths_are_merged_per_provider_and_object_type_without_duplicates_in_first_seen_order():
+    hostvars = {
+        'web1': dict(ALI, cdn_refresh_paths=['/b.html', '/a.html', {'path': '/img/', 'object_type': 'directory'}]),
+        'web2': dict(ALI, cdn_refresh_paths='/a.html\n/c.html\nhttps://www.example.com/b.html'),
+        'web3': dict(JD, cdn_refresh_paths=['/a.html']),
+        'web4': dict(JD, cdn_refresh_paths=[]),
+    }
+    result = refresh_sets(['web1', 'web2', 'web3', 'web4', 'web1'], hostvars, own_host='controller')
+    assert result == {
+        'alicdn': [
+            {'object_type': 'file', 'hosts': 2, 'paths': ['https://www.example.com/b.html', 'https://www.example.com/a.html',
+                                                          'https://www.example.com/c.html']},
+            {'object_type': 'directory', 'hosts': 1, 'paths': ['https://www.example.com/img/']},
+        ],
+        'jdcdn': [{'object_type': 'file', 'hosts': 1, 'paths': ['https://static.example.cn/a.html']}],
+        'problems': [],
+        'hosts': 3,
+    }
+
+
+def test_hosts_can_be_a_string_and_unknown_hosts_are_named():
+    hostvars = {'web1': dict(ALI, cdn_refresh_paths=['/a.html']), 'web2': dict(ALI, cdn_refresh_paths=['/b.html'])}
+    result = refresh_sets('web1, web2\nweb9', hostvars)
+    assert urls(result) == ['https://www.example.com/a.html', 'https://www.example.com/b.html']
+    assert result['problems'] == ['web9: named in cdn_refresh_hosts but not in the inventory']
+
+
+def test_hosts_of_another_type_are_an_error():
+    with pytest.raises(AnsibleFilterError, match='cdn_refresh_hosts must be a list'):
+        refresh_sets({'web1': {}}, {})
+
+
+def test_a_thousand_hosts_are_read_quickly():
+    """Each host is read once: 1,000 hosts x 100 paths in well under a second."""
+    import time
+    hostvars = {'web%04d' % i: dict(ALI, cdn_refresh_paths=['/f%d.js' % ((i + k) % 500) for k in range(100)])
+                for i in range(1000)}
+    start = time.monotonic()
+    result = refresh_sets(sorted(hostvars), hostvars)
+    assert time.monotonic() - start < 2
+    assert len(urls(result)) == 500
