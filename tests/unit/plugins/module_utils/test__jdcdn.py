@@ -172,8 +172,9 @@ def test_whole_batch_already_queued(sandbox):
 
 def test_queued_again_once_the_task_is_done(sandbox):
     client = client_for(sandbox.url)
+    sandbox.set_config(task_delay=60)
     submit(client, 'file', ['http://www.example.com/a.css'])
-    time.sleep(0.25)
+    sandbox.advance_clock(61)
     assert submit(client, 'file', ['http://www.example.com/a.css'])['already_queued'] == []
 
 
@@ -279,14 +280,14 @@ def test_signature_rejected_on_the_same_day_is_not_tried_again():
 
 
 def test_task_status_and_info(sandbox):
-    sandbox.set_config(fail_patterns=['/broken/'])
+    sandbox.set_config(fail_patterns=['/broken/'], task_delay=60)
     client = client_for(sandbox.url)
     good = submit(client, 'file', ['http://www.example.com/a.css'])['task_id']
     bad = submit(client, 'file', ['http://www.example.com/broken/b.css'])['task_id']
     running = client.read_tasks('refresh', [good])
     assert running == [dict(task_id=good, status='running', progress=0.0, reason=None, created=None,
                             paths=['http://www.example.com/a.css'], failed_paths=[])]
-    time.sleep(0.25)
+    sandbox.advance_clock(61)
     complete, failed = client.read_tasks('refresh', [good, bad])
     assert (complete['status'], complete['progress'], complete['failed_paths']) == ('complete', 100.0, [])
     assert (failed['status'], failed['reason'], failed['failed_paths']) == ('failed', 'Failed', ['http://www.example.com/broken/b.css'])

@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from ansible_collections.cdnops.cdn.plugins.modules import jdcdn_refresh, jdcdn_refresh_info
@@ -27,7 +25,7 @@ def submit(sandbox, paths):
 
 @pytest.mark.parametrize('check_mode', [False, True])
 def test_tasks_by_id(sandbox, credentials, check_mode):
-    sandbox.set_config(fail_patterns=['/broken/'])
+    sandbox.set_config(fail_patterns=['/broken/'], task_delay=60)
     good = submit(sandbox, ['https://www.example.com/a.css'])
     bad = submit(sandbox, ['https://www.example.com/broken/b.css'])
     result, dummy = run_module(jdcdn_refresh_info, dict(task_ids=good + bad, endpoint=sandbox.url), check_mode=check_mode)
@@ -35,7 +33,7 @@ def test_tasks_by_id(sandbox, credentials, check_mode):
     assert result['tasks'] == [
         dict(task_id=good[0], status='running', progress=0.0, reason=None, created=None, paths=[], failed_paths=[]),
         dict(task_id=bad[0], status='running', progress=0.0, reason=None, created=None, paths=[], failed_paths=[])]
-    time.sleep(0.25)
+    sandbox.advance_clock(61)
     result, dummy = run_module(jdcdn_refresh_info, dict(task_ids=good + bad, endpoint=sandbox.url), check_mode=check_mode)
     assert result['tasks'] == [
         dict(task_id=good[0], status='complete', progress=100.0, reason=None, created=None, paths=[], failed_paths=[]),
