@@ -11,7 +11,9 @@ import json
 import os
 import sys
 
+import jinja2
 import pytest
+import yaml
 
 from ansible.module_utils import basic
 
@@ -413,3 +415,23 @@ def test_no_secret_or_token_of_any_source_appears_anywhere(sandbox, config_file,
     assert '"credential_source"' in text and '"failed": true' in text
     for value in secrets:
         assert value not in text
+
+
+# --- the AWX credential type --------------------------------------------------------------------------------------
+
+def test_the_awx_credential_type_for_assume_role_from_the_instance_role(sandbox, monkeypatch):
+    """awx/credential_types/alibaba_cloud_cdn_ecs_assume_role.yml injects what the chain reads: with its variables
+    alone (optional inputs left empty, as AWX injects them), the refresh assumes the role with the instance's key."""
+    path = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'awx', 'credential_types',
+                        'alibaba_cloud_cdn_ecs_assume_role.yml')
+    with open(path, encoding='utf-8') as stream:
+        credential_type = yaml.safe_load(stream)
+    assert not any(field.get('secret') for field in credential_type['inputs']['fields'])   # nothing secret to store
+    inputs = dict(role_arn=ROLE_ARN, session_name='awx-job-7', endpoint=sandbox.url)
+    for name, template in credential_type['injectors']['env'].items():
+        monkeypatch.setenv(name, jinja2.Environment().from_string(template).render(inputs))
+    sandbox.set_config(ecs_metadata_require_token=True)
+    result, dummy = refresh(sandbox, ecs_metadata_endpoint=sandbox.url, sts_endpoint=sandbox.url)
+    ecs_key, assumed = sandbox.issued_credentials()
+    assert (assumed['caller'], assumed['session']) == (ecs_key['AccessKeyId'], 'awx-job-7')
+    assert_refreshed(result, sandbox, assumed['AccessKeyId'])
