@@ -159,7 +159,8 @@ def from_environment(environ, transport, looked):
 # --- 3. aliyun CLI profile --------------------------------------------------------------------------------------
 
 def read_profile(path, name, name_where):
-    """The profile dict `name` (None: the file's `current`, else 'default') of the aliyun CLI file `path`.
+    """The profile dict `name` (None: the file's `current`, else 'default') of the aliyun CLI file `path`;
+    `name_where` says who asked for `name` ('set by the option profile', 'set by ALICLOUD_PROFILE').
 
     Returns (profile, name), or (None, None) when the file does not exist and no profile was asked for by name.
     Raises ValidationError for a file that cannot be read or is not JSON, and for an unknown profile (naming the known
@@ -170,7 +171,7 @@ def read_profile(path, name, name_where):
             text = stream.read()
     except FileNotFoundError:
         if name:
-            raise ValidationError('profile %r (from %s) was asked for, but the aliyun CLI profile file %s does not exist' % (
+            raise ValidationError('profile %r (%s) was asked for, but the aliyun CLI profile file %s does not exist' % (
                 name, name_where, path))
         return None, None
     except (OSError, UnicodeDecodeError) as exc:
@@ -185,7 +186,10 @@ def read_profile(path, name, name_where):
         raise ValidationError('the aliyun CLI profile file %s has no "profiles" list' % path)
     profiles = [profile for profile in profiles if isinstance(profile, dict)]
     if not name:
-        name, name_where = config.get('current') or 'default', '"current" of the file' if config.get('current') else 'the default'
+        if config.get('current'):
+            name, name_where = config['current'], 'the file\'s "current"'
+        else:
+            name, name_where = 'default', 'the default, as the file has no "current"'
     for profile in profiles:
         if profile.get('name') == name:
             return profile, name
@@ -210,7 +214,7 @@ def from_profile(profile, name, path, params, environ, transport, rpc):
 
     if mode == 'EcsRamRole':
         role = profile.get('ram_role_name') or setting(params, environ, 'ecs_role_name')[0]
-        return from_ecs(role, ecs_endpoint(params), transport, environ, '%s (mode EcsRamRole)' % where,
+        return from_ecs(role, ecs_endpoint(params), transport, environ, '%s has mode EcsRamRole' % where,
                         source_prefix='%s: ' % where)
     key_id, secret = need('access_key_id', 'access_key_secret')
     token = need('sts_token')[0] if mode == 'StsToken' else profile.get('sts_token')
@@ -407,6 +411,7 @@ def resolve(params, transport, rpc, environ=None):
     credentials = from_options(params) or from_environment(environ, transport, looked)
     if credentials is None:
         name, name_where = setting(params, environ, 'profile')
+        name_where = 'set by %s' % ('the option profile' if name_where == 'profile' else name_where)
         path = os.path.expanduser(setting(params, environ, 'shared_credentials_file')[0] or DEFAULT_SHARED_CREDENTIALS_FILE)
         profile, name = read_profile(path, name, name_where)
         if profile is not None:

@@ -177,12 +177,18 @@ def test_an_unknown_profile_lists_the_known_ones(transport, tmp_path):
     path = write(tmp_path, PROFILES)
     with pytest.raises(ValidationError) as info:
         resolve(dict(profile='staging', shared_credentials_file=path), transport, {})
-    assert str(info.value) == ("profile 'staging' (profile) is not in the aliyun CLI profile file %s; its profiles: "
+    assert str(info.value) == ("profile 'staging' (set by the option profile) is not in the aliyun CLI profile file %s; its profiles: "
                                "'default', 'prod', 'sts', 'oidc', 'broken'" % path)
 
 
+def test_a_current_profile_that_is_not_in_the_file(transport, tmp_path):
+    path = write(tmp_path, dict(PROFILES, current='gone'))
+    with pytest.raises(ValidationError, match='profile \'gone\' \\(the file\'s "current"\\) is not in'):
+        resolve(dict(shared_credentials_file=path), transport, {})
+
+
 def test_a_profile_asked_for_in_a_missing_file_is_an_error(transport, tmp_path):
-    with pytest.raises(ValidationError, match="profile 'prod' \\(from ALIBABA_CLOUD_PROFILE\\) was asked for, but"):
+    with pytest.raises(ValidationError, match="profile 'prod' \\(set by ALIBABA_CLOUD_PROFILE\\) was asked for, but"):
         resolve({}, transport, dict(no_file(tmp_path), ALIBABA_CLOUD_PROFILE='prod'))
 
 
