@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import time
@@ -17,7 +18,9 @@ import uuid
 from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import quote
 
-from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, QuotaUnreadableError, ValidationError
+from ansible_collections.cdnops.cdn.plugins.module_utils import _credentials
+from ansible_collections.cdnops.cdn.plugins.module_utils._credentials import Credentials
+from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, QuotaUnreadableError
 from ansible_collections.cdnops.cdn.plugins.module_utils._runner import CONNECTION_OPTIONS, SUBMIT_OPTIONS
 from ansible_collections.cdnops.cdn.plugins.module_utils._transport import retry_after_seconds
 from ansible_collections.cdnops.cdn.plugins.module_utils._urls import normalise_path, validate_endpoint
@@ -66,17 +69,28 @@ HINTS = {
 # A RAM policy may allow refreshing but not reading the quota: then refresh without the check, and say so.
 QUOTA_NOT_READABLE_CODES = frozenset(('Forbidden.RAM', 'Forbidden', 'InvalidAction.NotFound', 'InvalidApi.NotFound'))
 
+# Environment variables: the credential chain's (read by _credentials.resolve, as a unit per source, never field by
+# field through env_fallback) and the endpoint's (an env_fallback).
 ENV = dict(
-    access_key_id=['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY'],
-    access_key_secret=['ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALICLOUD_SECRET_KEY'],
-    security_token=['ALIBABA_CLOUD_SECURITY_TOKEN', 'ALICLOUD_SECURITY_TOKEN'],
+    _credentials.ENV,
+    access_key_id=[family[1] for family in _credentials.ENV_FAMILIES],
+    access_key_secret=[family[2] for family in _credentials.ENV_FAMILIES],
+    security_token=[family[3] for family in _credentials.ENV_FAMILIES],
     endpoint=['ALICDN_ENDPOINT'],
 )
 
 CONNECTION_ARGUMENT_SPEC = dict(
-    access_key_id=dict(type='str', no_log=False, aliases=['alicloud_access_key'], fallback=(env_fallback, ENV['access_key_id'])),
-    access_key_secret=dict(type='str', no_log=True, aliases=['alicloud_secret_key'], fallback=(env_fallback, ENV['access_key_secret'])),
-    security_token=dict(type='str', no_log=True, aliases=['alicloud_security_token'], fallback=(env_fallback, ENV['security_token'])),
+    access_key_id=dict(type='str', no_log=False, aliases=['alicloud_access_key']),
+    access_key_secret=dict(type='str', no_log=True, aliases=['alicloud_secret_key']),
+    security_token=dict(type='str', no_log=True, aliases=['alicloud_security_token']),
+    profile=dict(type='str'),
+    shared_credentials_file=dict(type='path'),
+    ecs_role_name=dict(type='str'),
+    ecs_metadata_endpoint=dict(type='str'),
+    assume_role_arn=dict(type='str'),
+    assume_role_session_name=dict(type='str'),
+    assume_role_session_expiration=dict(type='int'),
+    sts_endpoint=dict(type='str'),
     endpoint=dict(type='str', fallback=(env_fallback, ENV['endpoint'])),
     **CONNECTION_OPTIONS
 )
@@ -114,10 +128,14 @@ def sign(method, params, secret):
     return base64.b64encode(digest).decode('ascii')
 
 
-def signed_query(action, operation_params, credentials, method='POST', now=time.time, nonce=lambda: uuid.uuid4().hex):
-    """Common parameters plus Signature, computed over them and the operation parameters (sent in the form body)."""
+def signed_query(action, operation_params, credentials, method='POST', now=time.time, nonce=lambda: uuid.uuid4().hex,
+                 version=API_VERSION):
+    """Common parameters plus Signature, computed over them and the operation parameters (sent in the form body).
+
+    `version`: the API version (CDN 2018-05-10; STS 2015-04-01 for AssumeRole, signed the same way).
+    """
     query = dict(
-        Action=action, Version=API_VERSION, Format='JSON', AccessKeyId=credentials['access_key_id'],
+        Action=action, Version=version, Format='JSON', AccessKeyId=credentials['access_key_id'],
         SignatureMethod='HMAC-SHA1', SignatureVersion='1.0', SignatureNonce=nonce(),
         Timestamp=time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(now())),
     )
@@ -158,6 +176,22 @@ def parse_response(action):
     return parse
 
 
+def rpc_call(transport, endpoint, version, action, credentials, operation_params, mutating=False, now=time.time):
+    """One signed RPC call through `transport`: POST endpoint/, common parameters in the query, operation parameters in
+    a form body. `credentials`: a _credentials.Credentials, read again (renewed if need be) for every attempt.
+    Returns the JSON answer (a dict); raises ApiError / NetworkError.
+    """
+    url = endpoint.rstrip('/') + '/'
+
+    def prepare():
+        query = signed_query(action, operation_params, credentials.current(now()), now=now, version=version)
+        request = dict(method='POST', url=url + '?' + form_encode(query))
+        if operation_params:
+            request.update(data=form_encode(operation_params), headers={'Content-Type': 'application/x-www-form-urlencoded'})
+        return request
+    return transport.call(action, prepare, parse_response(action), mutating=mutating)
+
+
 def _number(value):
     try:
         return int(value)
@@ -186,32 +220,35 @@ class AlicdnClient(CdnClient):
     submit_concurrency = 4
 
     def __init__(self, transport, endpoint, credentials, force=False, now=time.time):
+        """`credentials`: a _credentials.Credentials, or a dict {access_key_id, access_key_secret[, security_token]}."""
         self.transport = transport
         self.url = endpoint + '/'
+        if not isinstance(credentials, Credentials):
+            credentials = Credentials(credentials['access_key_id'], credentials['access_key_secret'],
+                                      credentials.get('security_token'))
         self.credentials = credentials
         self.force = force
         self.now = now
 
     @classmethod
     def from_params(cls, params, transport):
-        """The client for a module's options; raises ValidationError naming what is missing."""
-        missing = [name for name in ('access_key_id', 'access_key_secret') if not params.get(name)]
-        if missing:
-            raise ValidationError('missing Alibaba Cloud credentials: set %s (or the environment variables %s)' % (
-                ' and '.join(missing), ', '.join(env for name in missing for env in ENV[name])))
-        credentials = {name: params.get(name) for name in ('access_key_id', 'access_key_secret', 'security_token')}
-        return cls(transport, validate_endpoint(params.get('endpoint') or DEFAULT_ENDPOINT), credentials,
-                   force=params.get('force') or False)
+        """The client for a module's options, with credentials from the chain (_credentials.resolve).
+
+        Raises ValidationError (bad endpoint, no credentials, a bad profile), ApiError / NetworkError (the metadata
+        service or STS failed), all before any CDN call.
+        """
+        endpoint = validate_endpoint(params.get('endpoint') or DEFAULT_ENDPOINT)
+        credentials = _credentials.resolve(params, transport, functools.partial(rpc_call, transport))
+        return cls(transport, endpoint, credentials, force=params.get('force') or False)
+
+    def result_facts(self):
+        """credential_source: where the credentials came from (never a secret)."""
+        return dict(credential_source=self.credentials.source)
 
     def call(self, action, mutating=False, **operation_params):
-        """One signed RPC call (POST /, common parameters in the query, operation parameters in a form body)."""
-        def prepare():
-            query = signed_query(action, operation_params, self.credentials, now=self.now)
-            request = dict(method='POST', url=self.url + '?' + form_encode(query))
-            if operation_params:
-                request.update(data=form_encode(operation_params), headers={'Content-Type': 'application/x-www-form-urlencoded'})
-            return request
-        return self.transport.call(action, prepare, parse_response(action), mutating=mutating)
+        """One signed CDN call (rpc_call with this client's endpoint, credentials and clock)."""
+        return rpc_call(self.transport, self.url, API_VERSION, action, self.credentials, operation_params,
+                        mutating=mutating, now=self.now)
 
     def read_quota(self):
         """DescribeRefreshQuota (DOC + 'describerefreshquota'): {kind: QuotaEntry} for every object type and 'prefetch'."""

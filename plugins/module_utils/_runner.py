@@ -65,7 +65,8 @@ def connect(module, client_class):
         if not verify:
             module.warn('validate_certs=false: the TLS certificate of the endpoint is not verified, so the credentials '
                         'and the refresh could reach an impostor. Use it only against a test endpoint.')
-        transport = Transport(timeout=params['timeout'], verify=verify, rates=client_class.CALL_RATES, log=module.log)
+        transport = Transport(timeout=params['timeout'], verify=verify, rates=client_class.CALL_RATES, log=module.log,
+                              no_log=module.no_log_values.add)
         return client_class.from_params(params, transport)
     except CdnError as exc:
         fail(module, exc, dict(changed=False))
@@ -171,6 +172,7 @@ def _diff(operation, object_type, urls):
 def _counters(client, result):
     transport = client.transport
     result.update(api_calls=transport.calls, retries=transport.retries, paced_seconds=round(transport.pacer.waited, 3))
+    result.update(client.result_facts())
     return result
 
 
@@ -262,10 +264,14 @@ def run(module, client, operation='refresh', object_type=None):
     module.exit_json(msg=summary + '.', **_counters(client, result))
 
 
-def run_info(module, function, *args):
-    """Run `function(*args)` (a dict of results) for an _info module and exit with it, or fail with the error facts."""
+def run_info(module, function, *args, facts=None):
+    """Run `function(*args)` (a dict of results) for an _info module and exit with it, or fail with the error facts.
+
+    `facts`: a dict added to the result either way (the client's result_facts()).
+    """
+    facts = facts or {}
     try:
         found = function(*args)
     except CdnError as exc:
-        fail(module, exc, dict(changed=False))
-    module.exit_json(changed=False, **found)
+        fail(module, exc, dict(facts, changed=False))
+    module.exit_json(changed=False, **dict(found, **facts))

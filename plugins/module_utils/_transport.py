@@ -132,10 +132,12 @@ class Transport:
     `verify`: True, False or a CA file path (see tls_verify); passed with every request, so that requests' environment
     variables (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) cannot override validate_certs=false or ca_path.
     `rates`: {action: calls per second} for the Pacer. `log`: a callable taking one line (module.log), for retries.
+    `no_log`: a callable taking a value that must never appear in any output (module.no_log_values.add), for secrets
+    that clients learn at run time (temporary credentials).
     Counters: `calls` (HTTP requests sent, retries included), `retries`, and `pacer.waited` (seconds).
     """
 
-    def __init__(self, timeout=30, verify=True, retry=None, session=None, rates=None, log=None):
+    def __init__(self, timeout=30, verify=True, retry=None, session=None, rates=None, log=None, no_log=None):
         self.timeout = timeout
         self.verify = verify
         self.retry = retry or RetryPolicy()
@@ -143,6 +145,7 @@ class Transport:
         self.session.headers['User-Agent'] = USER_AGENT
         self.pacer = Pacer(rates, sleep=self.retry.sleep)
         self.log = log or (lambda line: None)
+        self.no_log = no_log or (lambda value: None)
         self.calls = 0
         self.retries = 0
         self.lock = threading.Lock()

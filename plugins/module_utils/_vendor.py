@@ -100,6 +100,11 @@ class CdnClient(abc.ABC):
     #: How many submissions may be in flight at once.
     submit_concurrency = 1
 
+    def result_facts(self):
+        """Facts about the connection that every result of the module carries (never a secret), e.g.
+        {'credential_source': 'environment (ALIBABA_CLOUD_*)'}. Default: none."""
+        return {}
+
     def call_limit(self, operation, object_type):
         """The CallLimit for `object_type` in `operation`; raises ValidationError if the vendor has no such call."""
         try:

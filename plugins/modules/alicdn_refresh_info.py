@@ -119,6 +119,15 @@ tasks:
       description: The paths whose refresh failed.
       type: list
       elements: str
+credential_source:
+  description:
+    - Where the credentials came from, never a secret.
+    - "V(options); V(environment (ALIBABA_CLOUD_*)) or V(environment (ALICLOUD_*)); C(profile 'NAME' of PATH) (an
+      C(EcsRamRole) profile adds C(: ECS RAM role 'ROLE')); C(ECS RAM role 'ROLE'); each followed by
+      C(+ AssumeRole ARN) when a role was assumed on top (a C(RamRoleArn) profile's own role included)."
+  returned: when credentials were found, also on failure
+  type: str
+  sample: "profile 'prod' of /home/deploy/.aliyun/config.json + AssumeRole acs:ram::123456789012:role/cdn-refresh"
 error:
   description:
     - What stopped the module, so that a playbook can branch on it without parsing RV(ignore:msg).
@@ -158,7 +167,7 @@ def main():
     module = AnsibleModule(argument_spec=INFO_ARGUMENT_SPEC, supports_check_mode=True)
     client = connect(module, AlicdnClient)
     params = module.params
-    run_info(module, describe, client, params['task_ids'], params['paths'], params['quota'])
+    run_info(module, describe, client, params['task_ids'], params['paths'], params['quota'], facts=client.result_facts())
 
 
 if __name__ == '__main__':

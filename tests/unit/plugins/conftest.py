@@ -22,7 +22,13 @@ JDCDN_SECRET = 'sandbox-demo-secret'
 
 CREDENTIAL_VARIABLES = ('ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', 'ALIBABA_CLOUD_SECURITY_TOKEN',
                         'ALICLOUD_ACCESS_KEY', 'ALICLOUD_SECRET_KEY', 'ALICLOUD_SECURITY_TOKEN', 'ALICDN_ENDPOINT',
-                        'JDCDN_USERNAME', 'JDCDN_SECRET_KEY', 'JDCDN_ENDPOINT')
+                        'JDCDN_USERNAME', 'JDCDN_SECRET_KEY', 'JDCDN_ENDPOINT',
+                        # the rest of the Alibaba credential chain (plugins/module_utils/_credentials.py)
+                        'ALIBABA_CLOUD_PROFILE', 'ALICLOUD_PROFILE', 'ALICLOUD_SHARED_CREDENTIALS_FILE',
+                        'ALIBABA_CLOUD_ECS_METADATA', 'ALICLOUD_ECS_ROLE_NAME', 'ALIBABA_CLOUD_ECS_METADATA_DISABLED',
+                        'ALIBABA_CLOUD_IMDSV1_DISABLED', 'ALIBABA_CLOUD_ROLE_ARN', 'ALICLOUD_ASSUME_ROLE_ARN',
+                        'ALIBABA_CLOUD_ROLE_SESSION_NAME', 'ALICLOUD_ASSUME_ROLE_SESSION_NAME',
+                        'ALICLOUD_ASSUME_ROLE_SESSION_EXPIRATION')
 
 
 @pytest.fixture
@@ -32,10 +38,11 @@ def sandbox():
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    """No credential or endpoint leaks in from the machine running the tests."""
+def clean_environment(monkeypatch, tmp_path):
+    """No credential or endpoint leaks in from the machine running the tests (nor its ~/.aliyun/config.json)."""
     for name in CREDENTIAL_VARIABLES:
         monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('ALICLOUD_SHARED_CREDENTIALS_FILE', str(tmp_path / 'no-aliyun-config.json'))
     monkeypatch.setenv('NO_PROXY', '127.0.0.1,localhost')
 
 
