@@ -119,9 +119,9 @@ options:
     type: int
     default: 600
 notes:
-  - Prefetch after the refresh of the same URLs has completed (run the refresh module with O(wait=true) first, as the
-    role C(cdnops.cdn.cdn_refresh) does): a prefetch that lands while the refresh is still running is wasted, as the
-    refresh purges what it fetched.
+  - Prefetch only after the refresh of the same URLs has completed. A prefetch that lands while the refresh is still
+    running is wasted, as the refresh purges what it fetched. Run the refresh module with O(wait=true) first, as the
+    role C(cdnops.cdn.cdn_refresh) does.
 """
 
     ATTRIBUTES_PREFETCH = r"""

@@ -52,7 +52,7 @@ options:
         the variant visitors ask for is the one cached.
       - Each key is a header name, each value a string or a list of strings (a string is sent as a list of one).
         Quote numbers and booleans in YAML.
-      - If not set, Alibaba sends C(Accept-Encoding) V(gzip).
+      - If not set, Alibaba sends its default, C(Accept-Encoding) with the value V(gzip).
     type: dict
 seealso:
   - module: cdnops.cdn.alicdn_refresh
