@@ -86,6 +86,64 @@ attributes:
         Refresh only when something changed, for example from a handler, as the role C(cdnops.cdn.cdn_refresh) does.
 """
 
+    # Options of the prefetch modules.
+    PREFETCH = r"""
+options:
+  paths:
+    description:
+      - The URLs of the files to prefetch (warm), so that the CDN, not the first visitors, fetches them from the origin.
+      - Each is trimmed, its scheme and host are lower-cased (international host names become IDNA), and characters a
+        URL cannot carry literally (spaces, non-ASCII, C(#), ...) are percent-encoded as UTF-8. An existing C(%XX)
+        escape is kept as it is, so an already encoded URL is never encoded twice; C(?), C(&) and C(=) are kept.
+      - Only files can be prefetched. A path ending with C(/) is a directory and a path containing C(*) looks like a
+        regular expression or a wildcard; either fails the module, naming the path. Write a C(*) that is part of a file
+        name as C(%2A).
+      - Duplicates are dropped, keeping the first occurrence.
+      - Every path is validated before the first request, and the module fails naming every bad path, so bad input
+        never leaves half a prefetch behind.
+      - An empty list prefetches nothing and reports RV(ignore:changed=false).
+      - From an ad-hoc command, separate paths with commas, or pass a JSON list when a URL contains a comma.
+    type: list
+    elements: str
+    required: true
+  wait:
+    description:
+      - Wait until every submitted prefetch task has finished.
+      - The module fails, naming the paths, if a task failed, and fails with what is done and what is not if
+        O(wait_timeout) passes first.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait when O(wait=true). The task status is polled every 1 to 10 seconds (growing).
+    type: int
+    default: 600
+notes:
+  - Prefetch only after the refresh of the same URLs has completed. A prefetch that lands while the refresh is still
+    running is wasted, as the refresh purges what it fetched. Run the refresh module with O(wait=true) first, as the
+    role C(cdnops.cdn.cdn_refresh) does.
+"""
+
+    ATTRIBUTES_PREFETCH = r"""
+attributes:
+  check_mode:
+    description: Can run in check_mode and return changed status prediction without modifying the target.
+    support: full
+    details:
+      - Validates, normalises and batches the paths and reads the quota where the vendor has one, sends no prefetch,
+        and returns the batches it would submit.
+  diff_mode:
+    description: Returns details on what has changed (or would change in check mode) when in diff mode.
+    support: full
+    details:
+      - The diff lists the normalised URLs that are (or would be) prefetched.
+  idempotent:
+    description: When run twice in a row with the same arguments, the second run reports no change.
+    support: none
+    details:
+      - A prefetch is an action, not a state. Every run with paths submits new prefetch tasks and reports a change.
+"""
+
     ATTRIBUTES_INFO = r"""
 attributes:
   check_mode:

@@ -12,6 +12,8 @@ import base64
 import functools
 import hashlib
 import hmac
+import json
+import re
 import time
 import uuid
 
@@ -51,7 +53,7 @@ CALL_RATES = {
 # codes); any HTTP 5xx is retried as well.
 RETRYABLE_CODES = frozenset((
     'Throttling', 'Throttling.User', 'Throttling.Api', 'TooManyRequests', 'ServiceUnavailable', 'ServiceUnAvailable',
-    'InternalError', 'UnknownError', 'ServiceBusy', 'TooMany.Refresh', 'SignatureNonceUsed',
+    'InternalError', 'UnknownError', 'ServiceBusy', 'TooMany.Refresh', 'SignatureNonceUsed', 'PreloadQueueFull',
 ))
 # 5xx answers that say the request was refused before it was processed; any other 5xx may have been processed.
 REFUSED_5XX_CODES = frozenset(('Throttling', 'ServiceUnavailable', 'ServiceUnAvailable'))
@@ -60,10 +62,12 @@ HINTS = {
     'InvalidAccessKeyId.NotFound': 'check access_key_id',
     'InvalidAccessKeyId.Inactive': 'the AccessKey is disabled',
     'InvalidTimeStamp.Expired': "the controller's clock differs from Alibaba's by more than 15 minutes; fix its time (NTP)",
-    'QuotaExceeded.Refresh': "today's refresh quota is used up",
+    'QuotaExceeded.Refresh': "today's refresh or prefetch quota is used up",
     'QuotaPerMinuteExceeded.Refresh': 'more than the per-minute limit of URLs for one domain; try again in a minute',
     'InvalidDomain.NotFound': 'a domain in the paths is not a CDN domain of this account',
-    'Forbidden.RAM': 'the RAM user needs the cdn:RefreshObjectCaches / cdn:DescribeRefresh* permissions',
+    'Forbidden.RAM': 'the RAM user needs the cdn:RefreshObjectCaches / cdn:PushObjectCache / cdn:DescribeRefresh* '
+                     'permissions',
+    'PreloadQueueFull': "Alibaba's prefetch queue is full; try again later",
 }
 
 # A RAM policy may allow refreshing but not reading the quota: then refresh without the check, and say so.
@@ -96,6 +100,7 @@ CONNECTION_ARGUMENT_SPEC = dict(
 )
 
 INFO_ARGUMENT_SPEC = dict(
+    task_type=dict(type='str', default='refresh', choices=['refresh', 'prefetch']),
     task_ids=dict(type='list', elements='str', default=[]),
     paths=dict(type='list', elements='str', default=[]),
     quota=dict(type='bool', default=True),
@@ -107,6 +112,45 @@ REFRESH_ARGUMENT_SPEC = dict(
     force=dict(type='bool', default=False),
     **dict(SUBMIT_OPTIONS, **CONNECTION_ARGUMENT_SPEC)
 )
+
+PREFETCH_ARGUMENT_SPEC = dict(
+    area=dict(type='str', choices=['domestic', 'overseas']),
+    l2_preload=dict(type='bool', default=False),
+    headers=dict(type='dict'),
+    **dict(SUBMIT_OPTIONS, **CONNECTION_ARGUMENT_SPEC)
+)
+
+# An HTTP header name (RFC 9110 token) and a value without control characters other than tab.
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+\Z")
+_HEADER_VALUE_FORBIDDEN = re.compile(r'[\x00-\x08\x0a-\x1f\x7f]')
+
+
+def push_options(params):
+    """PushObjectCache's optional parameters (DOC + 'pushobjectcache') from alicdn_prefetch's options.
+
+    Returns {'Area': 'domestic'|'overseas', 'L2Preload': 'true', 'WithHeader': '{"Name": ["value", ...]}'}, each only
+    when set. `headers` maps a header name to a string or a list of strings; a string is sent as a list of one, as
+    Alibaba's example (`{"Accept-Encoding":["gzip"]}`) shows. Raises ValidationError naming a bad header.
+    """
+    options = {}
+    if params.get('area'):
+        options['Area'] = params['area']
+    if params.get('l2_preload'):
+        options['L2Preload'] = 'true'
+    headers = {}
+    for name, value in (params.get('headers') or {}).items():
+        if not isinstance(name, str) or not _HEADER_NAME.match(name):
+            raise ValidationError('headers: %r is not a valid HTTP header name' % (name,))
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not values or not all(isinstance(item, str) for item in values):
+            raise ValidationError('headers: the value of %s must be a string or a non-empty list of strings, got %r '
+                                  '(quote numbers and booleans in YAML)' % (name, value))
+        if any(_HEADER_VALUE_FORBIDDEN.search(item) for item in values):
+            raise ValidationError('headers: the value of %s contains a line break or another control character' % name)
+        headers[name] = values
+    if headers:
+        options['WithHeader'] = json.dumps(headers, separators=(',', ':'))
+    return options
 
 
 def rpc_percent_encode(value):
@@ -218,6 +262,8 @@ class AlicdnClient(CdnClient):
     }
     rules = PathRules(bare_host=True, max_length=1024, raw_types=frozenset(['regex']))
     submit_concurrency = 4
+    #: PushObjectCache's optional parameters (see push_options); AlicdnPrefetchClient sets them.
+    push_options = {}
 
     def __init__(self, transport, endpoint, credentials, force=False, now=time.time):
         """`credentials`: a _credentials.Credentials, or a dict {access_key_id, access_key_secret[, security_token]}."""
@@ -266,7 +312,7 @@ class AlicdnClient(CdnClient):
         """RefreshObjectCaches (DOC + 'refreshobjectcaches') or PushObjectCache (DOC + 'pushobjectcache')."""
         if batch['operation'] == 'prefetch':
             action, id_field = 'PushObjectCache', 'PushTaskId'
-            params = dict(ObjectPath='\n'.join(batch['paths']))
+            params = dict(self.push_options, ObjectPath='\n'.join(batch['paths']))
         else:
             action, id_field = 'RefreshObjectCaches', 'RefreshTaskId'
             params = dict(ObjectPath='\n'.join(batch['paths']), ObjectType=OBJECT_TYPES[batch['object_type']][0])
@@ -316,6 +362,18 @@ class AlicdnClient(CdnClient):
         return tasks_from_rows(task_ids, rows)
 
 
+class AlicdnPrefetchClient(AlicdnClient):
+    """The client of alicdn_prefetch: AlicdnClient with the module's area, l2_preload and headers options."""
+
+    @classmethod
+    def from_params(cls, params, transport):
+        """As AlicdnClient.from_params; also raises ValidationError for a bad `headers` option."""
+        options = push_options(params)
+        client = super(AlicdnPrefetchClient, cls).from_params(params, transport)
+        client.push_options = options
+        return client
+
+
 def tasks_from_rows(task_ids, rows):
     """Fold Alibaba's per-path rows into one Task per ID of `task_ids`, in that order (one pass over the rows)."""
     by_id = {}
@@ -338,13 +396,17 @@ def tasks_from_rows(task_ids, rows):
     return tasks
 
 
-def describe(client, task_ids, paths, quota=True):
-    """What alicdn_refresh_info returns: the tasks asked for by ID and by path, and (unless not wanted) today's quota."""
-    tasks = client.read_tasks('refresh', list(dict.fromkeys(task_ids))) if task_ids else []
+def describe(client, task_ids, paths, quota=True, operation='refresh'):
+    """What alicdn_refresh_info returns: the tasks asked for by ID and by path, and (unless not wanted) today's quota.
+
+    `operation` ('refresh' or 'prefetch') chooses the tasks looked up by path; DescribeRefreshTaskById returns tasks
+    of both kinds, so the IDs find either.
+    """
+    tasks = client.read_tasks(operation, list(dict.fromkeys(task_ids))) if task_ids else []
     known = {task['task_id'] for task in tasks}
     for path in paths:
         url, domain = normalise_path(path, 'file', client.rules)
-        for task in client.find_tasks('refresh', None, path=url):
+        for task in client.find_tasks(operation, None, path=url):
             if task['task_id'] not in known:
                 known.add(task['task_id'])
                 tasks.append(task)

@@ -42,8 +42,9 @@ SIGNATURE_REJECTED = 7
 _BUG = 'the module sent an incomplete request; please report this as a bug'
 HINTS = {
     -1: "an exception inside JD's API; try again later",
-    1: "JD reported a failure: from /api/refreshQuery, JD does not know the task ID for this username; otherwise try "
-       "again later, and ask JD support if it persists",
+    1: "JD reported a failure: from /api/refreshQuery or /api/prefetchQuery, JD does not know the task ID for this "
+       "username (a prefetch task is read with task_type=prefetch); otherwise try again later, and ask JD support if "
+       "it persists",
     2: _BUG,
     3: 'the username is empty: set username (or JDCDN_USERNAME)',
     4: _BUG,
@@ -53,6 +54,7 @@ HINTS = {
        "controller's clock shows the right date in UTC+8 (Asia/Shanghai), the date the signature is computed over",
     8: "the call failed inside JD's API; try again later",
     9: 'more than 100 URLs in one call; the module sends at most 100, so please report this as a bug',
+    10: 'more than 50 URLs in one prefetch call; the module sends at most 50, so please report this as a bug',
     11: 'a task ID is missing: give every task_ids entry',
     15: 'a domain in the paths is not a CDN domain of this JD account: check the host names and the username',
     16: 'the refresh type is not valid (file or dir); please report this as a bug',
@@ -60,9 +62,9 @@ HINTS = {
     18: 'a domain in the paths is not a CDN domain of this JD account: check the host names and the username',
     20: 'JD does not know this username: check username (JDCDN_USERNAME) and that the open API is enabled for it',
     46: 'more than 5 directories in one call; the module sends at most 5, so please report this as a bug',
-    47: 'an address is already queued for refresh',
+    47: 'an address is already queued for refresh or prefetch',
 }
-OTHER_HINT = "a status code a refresh call does not expect; see JD's status code reference table"
+OTHER_HINT = "a status code a refresh or prefetch call does not expect; see JD's status code reference table"
 
 ENV = dict(
     username=['JDCDN_USERNAME'],
@@ -82,7 +84,10 @@ REFRESH_ARGUMENT_SPEC = dict(
     **dict(SUBMIT_OPTIONS, **CONNECTION_ARGUMENT_SPEC)
 )
 
+PREFETCH_ARGUMENT_SPEC = dict(SUBMIT_OPTIONS, **CONNECTION_ARGUMENT_SPEC)
+
 INFO_ARGUMENT_SPEC = dict(
+    task_type=dict(type='str', default='refresh', choices=['refresh', 'prefetch']),
     task_ids=dict(type='list', elements='str', required=True),
     **CONNECTION_ARGUMENT_SPEC
 )

@@ -22,7 +22,7 @@ from ansible_collections.cdnops.cdn.plugins.module_utils._errors import (
     CdnError, QuotaError, QuotaUnreadableError, ValidationError)
 from ansible_collections.cdnops.cdn.plugins.module_utils._transport import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Transport, tls_verify)
-from ansible_collections.cdnops.cdn.plugins.module_utils._urls import normalise_path, split_pasted
+from ansible_collections.cdnops.cdn.plugins.module_utils._urls import check_prefetchable, normalise_path, split_pasted
 
 # Options of every module that submits paths (refresh and prefetch).
 SUBMIT_OPTIONS = dict(
@@ -72,13 +72,15 @@ def connect(module, client_class):
         fail(module, exc, dict(changed=False))
 
 
-def normalise_all(paths, object_type, rules):
+def normalise_all(paths, object_type, rules, operation='refresh'):
     """Normalise and de-duplicate (order kept). Returns (entries, errors): entries are (url, domain), errors text."""
     entries = {}
     errors = []
     for path in split_pasted(paths):
         try:
             url, domain = normalise_path(path, object_type, rules)
+            if operation == 'prefetch':
+                check_prefetchable(url, path)
         except ValidationError as exc:
             errors.append(str(exc))
         else:
@@ -189,7 +191,7 @@ def run(module, client, operation='refresh', object_type=None):
         limit = client.call_limit(operation, object_type)
     except CdnError as exc:
         stop(exc)
-    entries, errors = normalise_all(params['paths'], object_type, client.rules)
+    entries, errors = normalise_all(params['paths'], object_type, client.rules, operation)
     result['paths'] = [url for url, domain in entries]
     result['not_submitted'] = list(result['paths'])
     if errors:

@@ -131,6 +131,21 @@ def normalise_path(path, object_type, rules):
     return url, host.partition(':')[0]
 
 
+def check_prefetchable(url, path):
+    """Raise ValidationError naming `path` unless its normalised `url` names one file.
+
+    A prefetch fetches single URLs: neither vendor prefetches a directory or a regular expression. A URL ending in
+    "/" is a directory (the rule object_type=directory uses); a "*" marks a regular expression or a wildcard (a
+    literal "*" in a file name can be written %2A).
+    """
+    if url.endswith('/'):
+        raise ValidationError('%r is a directory (%s ends with "/"): a prefetch fetches single files, so give the URLs '
+                              'of the files' % (path, url))
+    if '*' in url:
+        raise ValidationError('%r looks like a regular expression or a wildcard (it contains "*"): a prefetch fetches '
+                              'single files, so give their URLs (write a "*" that is part of a file name as %%2A)' % path)
+
+
 def validate_endpoint(endpoint):
     """Accept http(s)://host[:port] with an optional trailing slash; return it without the slash."""
     parts = urlsplit(endpoint.strip())

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: alicdn_refresh_info
-short_description: Read Alibaba Cloud CDN refresh tasks and today's refresh quota
+short_description: Read Alibaba Cloud CDN refresh and prefetch tasks and today's quotas
 version_added: 0.1.0
 description:
-  - Returns today's refresh quota (C(DescribeRefreshQuota)) for every object type.
-  - Returns the state of refresh tasks given by ID (C(DescribeRefreshTaskById), 10 IDs per call) or by path
+  - Returns today's refresh quota (C(DescribeRefreshQuota)) for every object type, and today's prefetch quota.
+  - Returns the state of refresh or prefetch tasks given by ID (C(DescribeRefreshTaskById), 10 IDs per call) or by path
     (C(DescribeRefreshTasks)). Alibaba keeps tasks for 3 days.
   - Sends only read-only calls.
 author:
@@ -22,26 +22,37 @@ extends_documentation_fragment:
   - cdnops.cdn._alicdn
   - cdnops.cdn._alicdn.actiongroup
 options:
+  task_type:
+    description:
+      - Which tasks O(paths) finds. V(refresh) finds the tasks of M(cdnops.cdn.alicdn_refresh), V(prefetch) those of
+        M(cdnops.cdn.alicdn_prefetch) (C(DescribeRefreshTasks) with C(ObjectType=preload)).
+      - O(task_ids) finds refresh and prefetch tasks alike whatever this is set to, as Alibaba's task query does.
+    type: str
+    choices: [refresh, prefetch]
+    default: refresh
   task_ids:
     description:
-      - Refresh task IDs, for example RV(cdnops.cdn.alicdn_refresh#module:task_ids) of an earlier refresh.
+      - Refresh or prefetch task IDs, for example RV(cdnops.cdn.alicdn_refresh#module:task_ids) of an earlier refresh or
+        RV(cdnops.cdn.alicdn_prefetch#module:task_ids) of an earlier prefetch.
     type: list
     elements: str
     default: []
   paths:
     description:
-      - Paths whose refresh tasks of the last 3 days to return. They are normalised as M(cdnops.cdn.alicdn_refresh) does, so
-        the same text finds the tasks it submitted.
+      - Paths whose refresh tasks (with O(task_type=prefetch), prefetch tasks) of the last 3 days to return. They are
+        normalised as M(cdnops.cdn.alicdn_refresh) does, so the same text finds the tasks it submitted.
     type: list
     elements: str
     default: []
   quota:
     description:
-      - Also read today's refresh quota (one C(DescribeRefreshQuota) call). Turn it off when polling tasks in a loop.
+      - Also read today's refresh and prefetch quotas (one C(DescribeRefreshQuota) call). Turn it off when polling tasks
+        in a loop.
     type: bool
     default: true
 seealso:
   - module: cdnops.cdn.alicdn_refresh
+  - module: cdnops.cdn.alicdn_prefetch
   - name: DescribeRefreshTaskById API reference
     description: Alibaba Cloud's documentation of the task query this module makes.
     link: https://www.alibabacloud.com/help/en/cdn/developer-reference/api-cdn-2018-05-10-describerefreshtaskbyid
@@ -68,11 +79,21 @@ EXAMPLES = r"""
   until: status.tasks | rejectattr('status', 'in', ['complete', 'failed']) | list | length == 0
   retries: 30
   delay: 10
+
+- name: Find the prefetch tasks of the last 3 days for the home page
+  cdnops.cdn.alicdn_refresh_info:
+    task_type: prefetch
+    paths:
+      - https://www.example.com/index.html
+    quota: false
+  delegate_to: localhost
+  run_once: true
+  register: warmed
 """
 
 RETURN = r"""
 quota:
-  description: Today's refresh quota per object type.
+  description: Today's refresh quota per object type, and the prefetch quota.
   returned: when O(quota=true)
   type: dict
   contains:
@@ -89,6 +110,10 @@ quota:
     ignore_params:
       description: Refreshes ignoring parameters (C(IgnoreParamsQuota), C(IgnoreParamsRemain)).
       type: dict
+    prefetch:
+      description: URL prefetches (C(PreloadQuota), C(PreloadRemain)), as a dict with C(limit) and C(remaining).
+      type: dict
+      sample: {limit: 1000, remaining: 750}
 tasks:
   description: One entry per task, those asked for by ID first.
   returned: success
@@ -116,7 +141,7 @@ tasks:
       type: list
       elements: str
     failed_paths:
-      description: The paths whose refresh failed.
+      description: The paths whose refresh or prefetch failed.
       type: list
       elements: str
 credential_source:
@@ -167,7 +192,8 @@ def main():
     module = AnsibleModule(argument_spec=INFO_ARGUMENT_SPEC, supports_check_mode=True)
     client = connect(module, AlicdnClient)
     params = module.params
-    run_info(module, describe, client, params['task_ids'], params['paths'], params['quota'], facts=client.result_facts())
+    run_info(module, describe, client, params['task_ids'], params['paths'], params['quota'], params['task_type'],
+             facts=client.result_facts())
 
 
 if __name__ == '__main__':

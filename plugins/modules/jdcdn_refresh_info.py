@@ -7,12 +7,13 @@ from __future__ import annotations
 
 DOCUMENTATION = r"""
 module: jdcdn_refresh_info
-short_description: Read the state of JD Cloud CDN refresh tasks
+short_description: Read the state of JD Cloud CDN refresh and prefetch tasks
 version_added: 0.1.0
 description:
-  - Returns the state of refresh tasks given by ID, one C(POST /api/refreshQuery) call per task (JD's legacy opencdn API).
-  - JD does not say which paths a task refreshed, so unlike RV(cdnops.cdn.jdcdn_refresh#module:tasks) the tasks carry no
-    paths.
+  - Returns the state of refresh tasks given by ID, one C(POST /api/refreshQuery) call per task (JD's legacy opencdn API),
+    or with O(task_type=prefetch) of prefetch tasks, one C(POST /api/prefetchQuery) call per task.
+  - JD does not say which paths a task refreshed or prefetched, so unlike RV(cdnops.cdn.jdcdn_refresh#module:tasks) the
+    tasks carry no paths.
   - Sends only read-only calls.
 author:
   - cdnops.cdn maintainers (@cdnops)
@@ -22,18 +23,31 @@ extends_documentation_fragment:
   - cdnops.cdn._jdcdn
   - cdnops.cdn._jdcdn.actiongroup
 options:
+  task_type:
+    description:
+      - What kind of tasks O(task_ids) are. JD keeps refresh and prefetch tasks apart and has one query for each.
+      - V(refresh) reads tasks of M(cdnops.cdn.jdcdn_refresh) (C(/api/refreshQuery)), V(prefetch) tasks of
+        M(cdnops.cdn.jdcdn_prefetch) (C(/api/prefetchQuery)).
+    type: str
+    choices: [refresh, prefetch]
+    default: refresh
   task_ids:
     description:
-      - Refresh task IDs, for example RV(cdnops.cdn.jdcdn_refresh#module:task_ids) of an earlier refresh.
-      - The module fails if JD does not know one of them for O(username).
+      - Refresh task IDs, for example RV(cdnops.cdn.jdcdn_refresh#module:task_ids) of an earlier refresh, or with
+        O(task_type=prefetch) prefetch task IDs, for example RV(cdnops.cdn.jdcdn_prefetch#module:task_ids).
+      - The module fails if JD does not know one of them for O(username) (or it is a task of the other O(task_type)).
     type: list
     elements: str
     required: true
 seealso:
   - module: cdnops.cdn.jdcdn_refresh
+  - module: cdnops.cdn.jdcdn_prefetch
   - name: JD Cloud CDN open API, query refresh
-    description: JD's documentation of the task query this module makes.
+    description: JD's documentation of the refresh task query this module makes.
     link: https://github.com/jdcloudcom/en/blob/master/documentation/Storage-and-CDN/CDN/API-Reference/CDN-Open-API/Query-refresh.md
+  - name: JD Cloud CDN open API, query prefetch
+    description: JD's documentation of the prefetch task query this module makes with O(task_type=prefetch).
+    link: https://github.com/jdcloudcom/en/blob/master/documentation/Storage-and-CDN/CDN/API-Reference/CDN-Open-API/Query-prefetch.md
 """
 
 EXAMPLES = r"""
@@ -51,6 +65,14 @@ EXAMPLES = r"""
   ansible.builtin.assert:
     that: status.tasks | selectattr('status', 'equalto', 'failed') | list | length == 0
     fail_msg: "JD failed to refresh task(s) {{ status.tasks | selectattr('status', 'equalto', 'failed') | map(attribute='task_id') | join(', ') }}"
+
+- name: Read the state of an earlier prefetch
+  cdnops.cdn.jdcdn_refresh_info:
+    task_type: prefetch
+    task_ids: "{{ prefetch.task_ids }}"
+  delegate_to: localhost
+  run_once: true
+  register: warmed
 """
 
 RETURN = r"""
@@ -125,7 +147,8 @@ from ansible_collections.cdnops.cdn.plugins.module_utils._jdcdn import INFO_ARGU
 def main():
     module = AnsibleModule(argument_spec=INFO_ARGUMENT_SPEC, supports_check_mode=True)
     client = connect(module, JdcdnClient)
-    run_info(module, lambda: dict(tasks=client.read_tasks('refresh', module.params['task_ids'])))
+    params = module.params
+    run_info(module, lambda: dict(tasks=client.read_tasks(params['task_type'], params['task_ids'])))
 
 
 if __name__ == '__main__':

@@ -10,9 +10,9 @@ import pytest
 import yaml
 
 from ansible_collections.cdnops.cdn.plugins.modules import (
-    alicdn_refresh, alicdn_refresh_info, jdcdn_refresh, jdcdn_refresh_info)
+    alicdn_prefetch, alicdn_refresh, alicdn_refresh_info, jdcdn_prefetch, jdcdn_refresh, jdcdn_refresh_info)
 
-SUBMIT_MODULES = [alicdn_refresh, jdcdn_refresh]
+SUBMIT_MODULES = [alicdn_refresh, jdcdn_refresh, alicdn_prefetch, jdcdn_prefetch]
 ALL_MODULES = SUBMIT_MODULES + [alicdn_refresh_info, jdcdn_refresh_info]
 
 
