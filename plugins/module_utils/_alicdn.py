@@ -22,7 +22,7 @@ from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.cdnops.cdn.plugins.module_utils import _credentials
 from ansible_collections.cdnops.cdn.plugins.module_utils._credentials import Credentials
-from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, QuotaUnreadableError
+from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, QuotaUnreadableError, ValidationError
 from ansible_collections.cdnops.cdn.plugins.module_utils._runner import CONNECTION_OPTIONS, SUBMIT_OPTIONS
 from ansible_collections.cdnops.cdn.plugins.module_utils._transport import retry_after_seconds
 from ansible_collections.cdnops.cdn.plugins.module_utils._urls import normalise_path, validate_endpoint
