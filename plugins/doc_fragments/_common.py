@@ -95,9 +95,9 @@ options:
       - Each is trimmed, its scheme and host are lower-cased (international host names become IDNA), and characters a
         URL cannot carry literally (spaces, non-ASCII, C(#), ...) are percent-encoded as UTF-8. An existing C(%XX)
         escape is kept as it is, so an already encoded URL is never encoded twice; C(?), C(&) and C(=) are kept.
-      - Only files can be prefetched. A path ending with C(/) is a directory and a path containing C(*) looks like a
-        regular expression or a wildcard; either fails the module, naming the path. Write a C(*) that is part of a file
-        name as C(%2A).
+      - Only single URLs can be prefetched. A path containing C(*) looks like a regular expression or a wildcard and fails
+        the module, naming the path; write a C(*) that is part of a file name as C(%2A). A URL ending with C(/) is the
+        page the origin serves for it (for example a site's home page) and is prefetched as such.
       - Duplicates are dropped, keeping the first occurrence.
       - Every path is validated before the first request, and the module fails naming every bad path, so bad input
         never leaves half a prefetch behind.

@@ -132,18 +132,15 @@ def normalise_path(path, object_type, rules):
 
 
 def check_prefetchable(url, path):
-    """Raise ValidationError naming `path` unless its normalised `url` names one file.
+    """Raise ValidationError naming `path` unless its normalised `url` names one object a client can request.
 
-    A prefetch fetches single URLs: neither vendor prefetches a directory or a regular expression. A URL ending in
-    "/" is a directory (the rule object_type=directory uses); a "*" marks a regular expression or a wildcard (a
-    literal "*" in a file name can be written %2A).
+    A prefetch fetches single URLs: neither vendor prefetches a regular expression or a wildcard, so a "*" is refused
+    (a literal "*" in a file name can be written %2A). A URL ending in "/" is accepted: it is the page the origin
+    serves for it (a site's home page is the hottest URL of all); a directory refresh is never turned into a prefetch.
     """
-    if url.endswith('/'):
-        raise ValidationError('%r is a directory (%s ends with "/"): a prefetch fetches single files, so give the URLs '
-                              'of the files' % (path, url))
     if '*' in url:
         raise ValidationError('%r looks like a regular expression or a wildcard (it contains "*"): a prefetch fetches '
-                              'single files, so give their URLs (write a "*" that is part of a file name as %%2A)' % path)
+                              'single URLs, so give them (write a "*" that is part of a file name as %%2A)' % path)
 
 
 def validate_endpoint(endpoint):

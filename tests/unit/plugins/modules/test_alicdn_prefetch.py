@@ -191,20 +191,23 @@ def test_wait_timeout_reports_what_is_still_running(sandbox):
     assert result['tasks'][0]['status'] == 'running' and result['task_ids'] and result['changed']
 
 
-def test_directories_regexes_and_long_urls_are_refused_and_nothing_is_sent(sandbox):
+def test_regexes_and_long_urls_are_refused_and_nothing_is_sent(sandbox):
     long_url = 'https://www.example.com/' + 'a' * 1001
-    result = prefetch(sandbox, ['https://www.example.com/ok.js', 'https://www.example.com/img/',
-                                'https://www.example.com/img/.*\\.png', 'https://www.example.com', long_url])
+    result = prefetch(sandbox, ['https://www.example.com/ok.js', 'https://www.example.com/img/.*\\.png', long_url])
 
     assert result['failed'] and not result['changed']
-    assert '4 of 5 paths are invalid, nothing was sent' in result['msg']
-    assert "'https://www.example.com/img/' is a directory" in result['msg']
+    assert '2 of 3 paths are invalid, nothing was sent' in result['msg']
     assert "'https://www.example.com/img/.*\\\\.png' looks like a regular expression" in result['msg']
-    assert "'https://www.example.com' is a directory (https://www.example.com/ ends with \"/\")" in result['msg']
     assert 'the limit is 1024' in result['msg']
     assert result['error']['action'] is None
     assert result['not_submitted'] == ['https://www.example.com/ok.js']
     assert sandbox.requests == []
+
+
+def test_a_home_page_is_prefetched_under_its_own_key(sandbox):
+    result = prefetch(sandbox, ['https://www.example.com', 'https://www.example.com/blog/'])
+    assert result['changed'] and not result.get('failed')
+    assert pushed(calls(sandbox, 'PushObjectCache')[0]) == ['https://www.example.com/', 'https://www.example.com/blog/']
 
 
 def test_an_encoded_star_is_a_file_name(sandbox):

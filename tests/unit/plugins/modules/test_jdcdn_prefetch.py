@@ -72,11 +72,10 @@ def test_diff(sandbox, credentials):
     assert sandbox.requests == []
 
 
-def test_directories_regexes_and_bare_hosts_are_refused(sandbox, credentials):
-    result = prefetch(sandbox, ['https://www.example.com/ok.css', 'https://www.example.com/dir/',
-                                'https://www.example.com/*.css', 'www.example.com/x.css'])
-    assert result['failed'] and '3 of 4 paths are invalid, nothing was sent' in result['msg']
-    assert "'https://www.example.com/dir/' is a directory" in result['msg']
+def test_regexes_and_bare_hosts_are_refused(sandbox, credentials):
+    result = prefetch(sandbox, ['https://www.example.com/ok.css', 'https://www.example.com/*.css',
+                                'www.example.com/x.css'])
+    assert result['failed'] and '2 of 3 paths are invalid, nothing was sent' in result['msg']
     assert "'https://www.example.com/*.css' looks like a regular expression or a wildcard" in result['msg']
     assert "'www.example.com/x.css' is not a URL" in result['msg']
     assert result['not_submitted'] == ['https://www.example.com/ok.css']
