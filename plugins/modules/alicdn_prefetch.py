@@ -226,6 +226,15 @@ paced_seconds:
   returned: always
   type: float
   sample: 0.0
+credential_source:
+  description:
+    - Where the credentials came from, never a secret.
+    - "V(options); V(environment (ALIBABA_CLOUD_*)) or V(environment (ALICLOUD_*)); C(profile 'NAME' of PATH) (an
+      C(EcsRamRole) profile adds C(: ECS RAM role 'ROLE')); C(ECS RAM role 'ROLE'); each followed by
+      C(+ AssumeRole ARN) when a role was assumed on top (a C(RamRoleArn) profile's own role included)."
+  returned: when credentials were found, also on failure
+  type: str
+  sample: "profile 'prod' of /home/deploy/.aliyun/config.json + AssumeRole acs:ram::123456789012:role/cdn-refresh"
 error:
   description:
     - What stopped the module, so that a playbook can branch on it without parsing RV(ignore:msg).

@@ -57,6 +57,7 @@ def test_250_urls_are_a_quota_check_then_3_push_calls_of_at_most_100(sandbox):
     assert result['quota'] == dict(object_type='prefetch', limit=1000, remaining=1000, needed=250)
     assert result['not_submitted'] == [] and result['already_queued'] == []
     assert result['msg'] == 'Submitted 250 paths of file prefetch (3 batches in 4 calls).'
+    assert result['credential_source'] == 'options'
     rows = [row for row in sandbox.tasks['alicdn'] if row['ObjectType'] == 'preload']
     assert sorted(row['ObjectPath'] for row in rows) == sorted(paths)
 

@@ -26,7 +26,7 @@ def returns(module):
     ('api_calls', SUBMIT_MODULES),
     ('retries', SUBMIT_MODULES),
     ('paced_seconds', SUBMIT_MODULES),
-    ('credential_source', [alicdn_refresh, alicdn_refresh_info]),
+    ('credential_source', [alicdn_refresh, alicdn_refresh_info, alicdn_prefetch]),
 ])
 def test_shared_return_values_are_documented_identically(key, modules):
     documented = [returns(module)[key] for module in modules]
