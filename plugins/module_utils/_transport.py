@@ -18,7 +18,7 @@ import traceback
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
-from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, NetworkError, ValidationError
+from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, CdnError, NetworkError, ValidationError
 
 try:
     import requests
@@ -59,12 +59,19 @@ class RetryPolicy:
 class Pacer:
     """Spaces the calls of each action so that they never exceed its rate (calls a second), across threads.
 
-    `rates`: {action: calls per second}; actions not listed are not paced.
+    `rates`: {action: calls per second}; actions not listed are not paced. Calls of one action are spaced
+    `(1 + MARGIN) / rate` seconds apart, so that a server counting any sliding second ((t - 1 s, t]) never sees more
+    than `rate` of them even when the network delays one call a little more than the next. The first call of an
+    action waits one such interval too, so that a module run right after another (a re-run, a loop) keeps the spacing
+    the rate is counted over: the vendor counts per account, not per run.
+    `clock` (epoch seconds) and `sleep` are injectable; `waited` is the total of the waits, in seconds.
     """
+
+    MARGIN = 0.1
 
     def __init__(self, rates=None, clock=None, sleep=None):
         self.rates = dict(rates or {})
-        self.clock = clock or time.monotonic
+        self.clock = clock or time.time
         self.sleep = sleep or time.sleep
         self.lock = threading.Lock()
         self.next_slot = {}
@@ -75,13 +82,84 @@ class Pacer:
         rate = self.rates.get(action)
         if not rate:
             return
+        interval = (1.0 + self.MARGIN) / rate
         with self.lock:
             now = self.clock()
-            slot = max(now, self.next_slot.get(action, now))
-            self.next_slot[action] = slot + 1.0 / rate
+            slot = max(now, self.next_slot.get(action, now + interval))
+            self.next_slot[action] = slot + interval
             self.waited += slot - now
         if slot > now:
             self.sleep(slot - now)
+
+
+class MinuteBudget:
+    """Paces submissions to a limit of paths per domain per calendar minute (Alibaba: URLs per domain per minute).
+
+    `limit`: paths per domain per minute. `timeout`: seconds from creation after which no submission waits for another
+    minute window (`reserve` raises PacingTimeout instead). `clock` (epoch seconds) and `sleep` are injectable.
+    The minutes are those of `clock`; a submission made less than SLACK seconds before a minute ends is counted in both
+    minutes (the vendor may receive it in the next one), and a wait for the next minute ends MARGIN seconds after it
+    starts. `waited`: the total of the waits, in seconds.
+    """
+
+    SLACK = 1.0
+    MARGIN = 1.0
+
+    def __init__(self, limit, timeout, clock=None, sleep=None):
+        self.limit = limit
+        self.clock = clock or time.time
+        self.sleep = sleep or time.sleep
+        self.timeout = timeout
+        self.deadline = self.clock() + timeout
+        self.used = {}          # (domain, minute) -> paths counted
+        self.lock = threading.Lock()
+        self.waited = 0.0
+
+    def _minutes(self, now):
+        first = int(now // 60)
+        return (first, first + 1) if (first + 1) * 60 - now < self.SLACK else (first,)
+
+    def reserve(self, counts):
+        """Wait until `counts` ({domain: paths}) fit in the current minute, then count them; returns the seconds waited.
+
+        Raises PacingTimeout when that would mean waiting past the deadline.
+        """
+        too_many = sorted(domain for domain, count in counts.items() if count > self.limit)
+        if too_many:
+            raise PacingTimeout('more paths of %s in one submission than the per-minute limit of %d' % (
+                ', '.join(too_many), self.limit))
+        waited = 0.0
+        while True:
+            with self.lock:
+                now = self.clock()
+                minutes = self._minutes(now)
+                if all(self.used.get((domain, minute), 0) + count <= self.limit
+                       for domain, count in counts.items() for minute in minutes):
+                    for domain, count in counts.items():
+                        for minute in minutes:
+                            self.used[(domain, minute)] = self.used.get((domain, minute), 0) + count
+                    return waited
+                wake = (int(now // 60) + 1) * 60 + self.MARGIN
+                if wake > self.deadline:
+                    raise PacingTimeout(
+                        'the per-domain limit of %d paths a minute is reached, and waiting for the next minute would '
+                        'pass pacing_timeout=%ss' % (self.limit, self.timeout))
+                self.waited += wake - now
+            waited += wake - now
+            self.sleep(wake - now)
+
+    def refused(self, domains):
+        """The vendor refused a submission for its per-minute limit: count the current minute as full for `domains`."""
+        with self.lock:
+            minute = int(self.clock() // 60)
+            for domain in domains:
+                self.used[(domain, minute)] = max(self.used.get((domain, minute), 0), self.limit)
+
+
+class PacingTimeout(CdnError):
+    """A submission would have to wait for a per-minute limit longer than the pacing timeout allows."""
+
+    action = 'pacing'
 
 
 def tls_verify(validate_certs, ca_path):
@@ -132,16 +210,20 @@ class Transport:
     `verify`: True, False or a CA file path (see tls_verify); passed with every request, so that requests' environment
     variables (REQUESTS_CA_BUNDLE, CURL_CA_BUNDLE) cannot override validate_certs=false or ca_path.
     `rates`: {action: calls per second} for the Pacer. `log`: a callable taking one line (module.log), for retries.
+    `clock` (epoch seconds, default time.time) and `sleep` (default the retry policy's, else time.sleep) are used for
+    every wait of the module (pacing, retries, polling), so that tests can replace them.
     Counters: `calls` (HTTP requests sent, retries included), `retries`, and `pacer.waited` (seconds).
     """
 
-    def __init__(self, timeout=30, verify=True, retry=None, session=None, rates=None, log=None):
+    def __init__(self, timeout=30, verify=True, retry=None, session=None, rates=None, log=None, clock=None, sleep=None):
         self.timeout = timeout
         self.verify = verify
-        self.retry = retry or RetryPolicy()
+        self.sleep = sleep or (retry.sleep if retry else time.sleep)
+        self.clock = clock or time.time
+        self.retry = retry or RetryPolicy(sleep=self.sleep)
         self.session = session or requests.Session()
         self.session.headers['User-Agent'] = USER_AGENT
-        self.pacer = Pacer(rates, sleep=self.retry.sleep)
+        self.pacer = Pacer(rates, clock=self.clock, sleep=self.sleep)
         self.log = log or (lambda line: None)
         self.calls = 0
         self.retries = 0

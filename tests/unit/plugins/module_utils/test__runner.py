@@ -242,5 +242,6 @@ def test_pacer_spaces_calls_to_the_rate():
     for dummy in range(6):
         pacer.wait('Describe')
         pacer.wait('Other')
-    assert clock.sleeps == pytest.approx([0.2] * 5)
-    assert pacer.waited == pytest.approx(1.0)
+    # 10 % under the rate, for network jitter; the first call waits too, for the run before this one
+    assert clock.sleeps == pytest.approx([0.22] * 6)
+    assert pacer.waited == pytest.approx(1.32)
