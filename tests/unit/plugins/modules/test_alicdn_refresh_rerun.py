@@ -373,3 +373,8 @@ def test_check_mode_looks_up_and_plans_only_what_is_left(sandbox):
 def test_without_refreshed_after_nothing_is_looked_up(sandbox):
     result = refresh(sandbox, urls(2))
     assert result['already_refreshed'] == [] and calls(sandbox, 'DescribeRefreshTasks') == []
+
+
+def test_refreshed_after_in_the_future_warns_and_refreshes(sandbox):
+    result = refresh(sandbox, urls(1), refreshed_after=iso(time.time() + 3600))
+    assert result['changed'] and warned(result, 'is in the future')
