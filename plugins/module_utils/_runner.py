@@ -358,6 +358,43 @@ def _since(module, client, value, now):
     return since
 
 
+def _collect(result, object_type, batches, outcomes):
+    """Fill the result's batches, task_ids, not_submitted, unconfirmed, already_queued and changed from
+    submit_all's outcomes."""
+    result['not_submitted'] = []
+    for batch, outcome in zip(batches, outcomes):
+        if outcome is None:
+            result['not_submitted'].extend(batch['paths'])
+            continue
+        for key in ('not_submitted', 'unconfirmed', 'already_queued'):
+            result[key].extend(outcome[key])
+        for accepted in outcome['accepted']:
+            result['batches'].append(dict(object_type=object_type, paths=accepted['paths'], task_id=accepted['task_id'],
+                                          request_id=accepted['request_id'], recovery=accepted.get('recovery')))
+            result['task_ids'].extend(tid for tid in accepted['task_ids'] if tid not in result['task_ids'])
+    result['changed'] = bool(result['batches'] or result['unconfirmed'])
+
+
+def _warn_unwaitable(module, client, result, wait):
+    """Warn about batches recovered after a lost answer, and about paths `wait` cannot wait for."""
+    found = [batch for batch in result['batches'] if batch['recovery'] == 'found']
+    queued = [batch for batch in result['batches'] if batch['recovery'] == 'queued']
+    if found:
+        module.warn('%s: the answer to the submission was lost, and %s found the tasks holding them, created since '
+                    'just before it (%s); they are reported as submitted (recovery: found), and nothing was sent '
+                    'twice.' % (plural(sum(len(batch['paths']) for batch in found), 'path'), client.name,
+                                ', '.join(batch['task_id'] for batch in found)))
+    if queued:
+        module.warn('%s: the answer to the submission was lost, and sending it once more was refused because they are '
+                    'already queued, so the lost call was accepted. %s does not return its task ID: they are reported '
+                    'as submitted with task_id null (recovery: queued)%s.' % (
+                        plural(sum(len(batch['paths']) for batch in queued), 'path'), client.name,
+                        ' and could not be waited for' if wait else ''))
+    if wait and result['already_queued']:
+        module.warn('%s already queued by an earlier refresh (see already_queued) could not be waited for: %s does not '
+                    'say which task holds them.' % (plural(len(result['already_queued']), 'path'), client.name))
+
+
 def run(module, client, operation='refresh', object_type=None):
     """Everything a refresh or prefetch module's main() does after building its client; ends the module."""
     params = module.params
@@ -386,13 +423,12 @@ def run(module, client, operation='refresh', object_type=None):
         stop(ValidationError('%d of %s are invalid, nothing was sent: %s%s' % (
             len(errors), plural(len(errors) + len(entries), 'path'), shown,
             ' (and %d more)' % more if more > 0 else '')))
-    since = None
+    since, covering = None, {}
     if looks_up and params.get('refreshed_after') not in (None, ''):
         try:
             since = _since(module, client, params['refreshed_after'], clock())
         except CdnError as exc:
             stop(exc)
-    covering = {}
     if since is not None and entries:
         try:
             covering = find_covering(client, operation, object_type, entries, since)
@@ -420,7 +456,7 @@ def run(module, client, operation='refresh', object_type=None):
 
     def finish(summary, wait_ids):
         """Wait for `wait_ids` if asked to, then exit; fails naming failed paths or tasks still running."""
-        if params['wait'] and wait_ids:
+        if params['wait'] and wait_ids and not module.check_mode:
             try:
                 tasks, finished = wait_for(client, operation, wait_ids, params['wait_timeout'], clock=clock,
                                            sleep=getattr(transport, 'sleep', None))
@@ -470,21 +506,7 @@ def run(module, client, operation='refresh', object_type=None):
                               sleep=getattr(transport, 'sleep', None))
     batches = [dict(operation=operation, object_type=object_type, paths=urls) for urls in planned]
     outcomes, error = submit_all(client, batches, dict(entries), budget, clock)
-    result['not_submitted'] = []
-    found, queued = [], []
-    for batch, outcome in zip(batches, outcomes):
-        if outcome is None:
-            result['not_submitted'].extend(batch['paths'])
-            continue
-        for key in ('not_submitted', 'unconfirmed', 'already_queued'):
-            result[key].extend(outcome[key])
-        for accepted in outcome['accepted']:
-            recovery = accepted.get('recovery')
-            result['batches'].append(dict(object_type=object_type, paths=accepted['paths'], task_id=accepted['task_id'],
-                                          request_id=accepted['request_id'], recovery=recovery))
-            result['task_ids'].extend(tid for tid in accepted['task_ids'] if tid not in result['task_ids'])
-            (found if recovery == 'found' else queued if recovery == 'queued' else []).append(accepted)
-    result['changed'] = bool(result['batches'] or result['unconfirmed'])
+    _collect(result, object_type, batches, outcomes)
     started = sum(1 for outcome in outcomes if outcome and outcome['accepted'])
     summary = 'Submitted %s of %s %s (%s in %s)' % (
         plural(sum(len(batch['paths']) for batch in result['batches']), 'path'), object_type, operation,
@@ -493,21 +515,7 @@ def run(module, client, operation='refresh', object_type=None):
         summary += '; %s already queued' % plural(len(result['already_queued']), 'path')
     if covered_note:
         summary += '; ' + covered_note
-    if found:
-        module.warn('%s: the answer to the submission was lost, and %s found %s covering them, created since just '
-                    'before it; they are reported as submitted in %s (recovery: found), and nothing was sent twice.' % (
-                        plural(sum(len(accepted['paths']) for accepted in found), 'path'), client.name,
-                        plural(len({tid for accepted in found for tid in accepted['task_ids']}), 'task'),
-                        ', '.join(accepted['task_id'] for accepted in found)))
-    if queued:
-        module.warn('%s: the answer to the submission was lost, and sending it once more was refused because they are '
-                    'already queued, so the lost call was accepted. %s does not return its task ID: they are reported '
-                    'as submitted with task_id null (recovery: queued)%s.' % (
-                        plural(sum(len(accepted['paths']) for accepted in queued), 'path'), client.name,
-                        ' and could not be waited for' if params['wait'] else ''))
-    if params['wait'] and result['already_queued']:
-        module.warn('%s already queued by an earlier refresh (see already_queued) could not be waited for: %s does not '
-                    'say which task holds them.' % (plural(len(result['already_queued']), 'path'), client.name))
+    _warn_unwaitable(module, client, result, params['wait'])
     if error:
         tail = '%s not submitted (see not_submitted)' % plural(len(result['not_submitted']), 'path')
         if result['unconfirmed']:

@@ -378,3 +378,12 @@ def test_without_refreshed_after_nothing_is_looked_up(sandbox):
 def test_refreshed_after_in_the_future_warns_and_refreshes(sandbox):
     result = refresh(sandbox, urls(1), refreshed_after=iso(time.time() + 3600))
     assert result['changed'] and warned(result, 'is in the future')
+
+
+def test_a_failed_lookup_for_refreshed_after_sends_nothing(sandbox):
+    sandbox.inject_fault(vendor='alicdn', action='DescribeRefreshTasks', kind='quota', times=1)
+    result = refresh(sandbox, urls(3), refreshed_after=iso(time.time() - 60))
+    assert result['failed'] and not result['changed']
+    assert 'looking for tasks created after refreshed_after failed, so nothing was sent' in result['msg']
+    assert result['not_submitted'] == urls(3) and calls(sandbox, 'RefreshObjectCaches') == []
+    assert result['error']['action'] == 'DescribeRefreshTasks'
