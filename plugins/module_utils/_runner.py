@@ -507,7 +507,7 @@ def run(module, client, operation='refresh', object_type=None):
     batches = [dict(operation=operation, object_type=object_type, paths=urls) for urls in planned]
     outcomes, error = submit_all(client, batches, dict(entries), budget, clock)
     _collect(result, object_type, batches, outcomes)
-    started = sum(1 for outcome in outcomes if outcome and outcome['accepted'])
+    started = sum(1 for outcome in outcomes if outcome and not outcome['error'])     # batches that went through
     summary = 'Submitted %s of %s %s (%s in %s)' % (
         plural(sum(len(batch['paths']) for batch in result['batches']), 'path'), object_type, operation,
         plural(started, 'batch'), plural(transport.calls, 'call'))

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import random
 import re
@@ -57,13 +58,16 @@ class RetryPolicy:
 
 
 class Pacer:
-    """Spaces the calls of each action so that they never exceed its rate (calls a second), across threads.
+    """Keeps the calls of each action within its rate (calls a second), as a server counting any sliding second
+    ((t - 1 s, t] of its clock) sees them, across threads.
 
-    `rates`: {action: calls per second}; actions not listed are not paced. Calls of one action are spaced
-    `(1 + MARGIN) / rate` seconds apart, so that a server counting any sliding second ((t - 1 s, t]) never sees more
-    than `rate` of them even when the network delays one call a little more than the next. The first call of an
-    action waits one such interval too, so that a module run right after another (a re-run, a loop) keeps the spacing
-    the rate is counted over: the vendor counts per account, not per run.
+    `rates`: {action: calls per second}; actions not listed are not paced. Two rules, both applied:
+    - spacing: calls of one action start `(1 + MARGIN) / rate` seconds apart. The first call of an action waits one
+      such interval too, so that a module run right after another (a re-run, a loop) keeps the spacing: the vendor
+      counts per account, not per run;
+    - window: a call starts at least 1 s after the answer to the call `rate` calls before it came back (see done()).
+      The server received that call before its answer left, so it cannot count both in one second, however the
+      network delays them. A call waits while that earlier call is still in flight.
     `clock` (epoch seconds) and `sleep` are injectable; `waited` is the total of the waits, in seconds.
     """
 
@@ -73,23 +77,41 @@ class Pacer:
         self.rates = dict(rates or {})
         self.clock = clock or time.time
         self.sleep = sleep or time.sleep
-        self.lock = threading.Lock()
+        self.changed = threading.Condition()
         self.next_slot = {}
+        self.recent = {}        # action -> the last `rate` calls' tokens: [time the answer came back, or None]
         self.waited = 0.0
 
     def wait(self, action):
-        """Block until `action` may be called again."""
+        """Block until `action` may be called; returns a token for done(), None for an action without a rate."""
         rate = self.rates.get(action)
         if not rate:
-            return
+            return None
         interval = (1.0 + self.MARGIN) / rate
-        with self.lock:
+        window = max(1, int(rate))
+        token = [None]
+        with self.changed:
+            recent = self.recent.setdefault(action, collections.deque())
+            while len(recent) >= window and recent[0][0] is None:
+                self.changed.wait()
             now = self.clock()
             slot = max(now, self.next_slot.get(action, now + interval))
+            if len(recent) >= window:
+                slot = max(slot, recent.popleft()[0] + 1.0)
+            recent.append(token)
             self.next_slot[action] = slot + interval
             self.waited += slot - now
         if slot > now:
             self.sleep(slot - now)
+        return token
+
+    def done(self, token):
+        """The call that wait() gave `token` for has its answer (or failed): it counts until a second from now."""
+        if token is None:
+            return
+        with self.changed:
+            token[0] = self.clock()
+            self.changed.notify_all()
 
 
 class MinuteBudget:
@@ -243,7 +265,7 @@ class Transport:
         while True:
             request = prepare()
             where = '{0.scheme}://{0.netloc}'.format(urlsplit(request['url']))
-            self.pacer.wait(action)
+            token = self.pacer.wait(action)
             with self.lock:
                 self.calls += 1
             try:
@@ -253,6 +275,8 @@ class Transport:
                 error = _network_error(action, exc, where, self.timeout, self.verify)
             except (ApiError, NetworkError) as exc:
                 error = exc
+            finally:
+                self.pacer.done(token)
             failures += 1
             if not error.retryable or failures >= self.retry.attempts or (mutating and error.ambiguous):
                 if failures > 1:

@@ -64,13 +64,15 @@ options:
         quota.
       - An ISO 8601 date-time with a time zone, V(Z) or an offset, for example V(2026-11-30T08:00:00Z) or
         V(2026-11-30T16:00:00+08:00) (a space may replace the V(T); seconds and a fraction are optional), or epoch
-        seconds, as a number or a string of digits (V(1764489600), V(1764489600.5), for example a file's C(stat.mtime)).
+        seconds, as a number or a string of digits (V(1764489600), V(1764489600.5), for example a file's C(stat.ctime)).
         Anything else, a date-time without a time zone included, fails naming the value before any call. An empty
         string is the same as not setting it.
       - Alibaba keeps tasks for 3 days. An older time is moved to 3 days ago (less 5 minutes) with a warning; tasks
         created before that are unknown, so their paths are refreshed again.
-      - Task creation times are Alibaba's, to the second; the time you give is compared with them as it is, so a
-        controller clock that runs late against Alibaba's can make a task look older than it is (NTP).
+      - Give the time the new content was in place at the origin, the same on every re-run of a release. A task
+        created before that may have fetched the old content, so a time too early can skip a path that needs
+        refreshing, and a time too late only refreshes again. Task creation times are Alibaba's clock, to the second,
+        compared with the time as given (keep clocks right with NTP).
       - Needs C(cdn:DescribeRefreshTasks) in the RAM policy. Tasks are looked up per domain (C(DomainName) and
         C(ObjectType)), page by page, within 5 calls a second; for V(ignore_params), whose task type Alibaba does not
         document, in one search over every domain's tasks of the time window.

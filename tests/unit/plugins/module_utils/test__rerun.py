@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import threading
+import time
 
 import pytest
 
 from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, NetworkError
 from ansible_collections.cdnops.cdn.plugins.module_utils._runner import (
     find_covering, parse_time, path_key, split_batches, submit_batch)
-from ansible_collections.cdnops.cdn.plugins.module_utils._transport import MinuteBudget, PacingTimeout
+from ansible_collections.cdnops.cdn.plugins.module_utils._transport import MinuteBudget, Pacer, PacingTimeout
 from ansible_collections.cdnops.cdn.plugins.module_utils._vendor import CallLimit
 
 NOON = calendar.timegm((2026, 11, 30, 12, 0, 0))
@@ -247,3 +249,33 @@ def test_find_covering_matches_spellings_and_skips_failed_paths():
     covering = find_covering(client, 'refresh', 'file', [('a.com/1', 'a.com'), ('http://a.com/2', 'a.com')], NOON)
     assert {url: [entry['task_id'] for entry in tasks] for url, tasks in covering.items()} == {'a.com/1': ['2', '1']}
     assert client.lookups == [('file', ('a.com',), NOON)]
+
+
+# -- the pacer's sliding second ---------------------------------------------------------------------------------
+
+
+def test_a_call_waits_a_second_after_the_answer_to_the_call_rate_calls_before():
+    clock = Clock(NOON)
+    pacer = Pacer({'Describe': 5}, clock=clock, sleep=clock.sleep)
+    tokens = [pacer.wait('Describe') for dummy in range(5)]      # five calls in flight, 0.22 s apart
+    assert clock.now == pytest.approx(NOON + 1.1)
+    started = []
+    sixth = threading.Thread(target=lambda: started.append(pacer.wait('Describe')))
+    sixth.start()
+    time.sleep(0.2)
+    assert not started, 'the sixth call waits while the first is in flight'
+    clock.now = NOON + 1.5          # the first answer comes back late
+    pacer.done(tokens[0])
+    sixth.join(5)
+    assert started and clock.now == pytest.approx(NOON + 2.5)   # a second after that answer, not 0.22 s after the fifth
+
+
+def test_answers_that_came_back_long_ago_do_not_slow_the_next_call():
+    clock = Clock(NOON)
+    pacer = Pacer({'Describe': 5}, clock=clock, sleep=clock.sleep)
+    for dummy in range(5):
+        pacer.done(pacer.wait('Describe'))
+    clock.now += 10
+    before = clock.now
+    pacer.done(pacer.wait('Describe'))
+    assert clock.now == before

@@ -104,4 +104,5 @@ def test_wait_with_every_address_already_queued_warns_instead_of_claiming_a_wait
 
     assert not result.get('failed') and result['changed'] is False and result['already_queued'] == urls(3)
     assert 'tasks' not in result and 'every task completed' not in result['msg']
+    assert result['msg'] == 'Submitted 0 paths of file refresh (1 batch in 5 calls); 3 paths already queued.'
     assert warned(result, '3 paths already queued by an earlier refresh') and warned(result, 'could not be waited for')
