@@ -18,7 +18,8 @@ from ansible.module_utils.basic import env_fallback
 from ansible.module_utils.six.moves.urllib.parse import quote
 
 from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, QuotaUnreadableError, ValidationError
-from ansible_collections.cdnops.cdn.plugins.module_utils._runner import CONNECTION_OPTIONS, SUBMIT_OPTIONS, parse_time
+from ansible_collections.cdnops.cdn.plugins.module_utils._runner import (
+    CONNECTION_OPTIONS, SUBMIT_OPTIONS, parse_time, utc_iso)
 from ansible_collections.cdnops.cdn.plugins.module_utils._transport import retry_after_seconds
 from ansible_collections.cdnops.cdn.plugins.module_utils._urls import normalise_path, validate_endpoint
 from ansible_collections.cdnops.cdn.plugins.module_utils._vendor import CallLimit, CdnClient, PathRules
@@ -281,8 +282,8 @@ class AlicdnClient(CdnClient):
         if path:
             params['ObjectPath'] = path
         if since is not None:
-            params['StartTime'] = utc_text(since)
-            params['EndTime'] = utc_text(max(self.now(), since) + END_TIME_AHEAD)
+            params['StartTime'] = utc_iso(since)
+            params['EndTime'] = utc_iso(max(self.now(), since) + END_TIME_AHEAD)
         searches = [dict(params, DomainName=name) for name in domains] if kind and domains else [params]
         wanted = set(domains)
         earliest = int(since) if since is not None else None
@@ -319,11 +320,6 @@ class AlicdnClient(CdnClient):
             if len(found) < size or page * size >= (_number(body.get('TotalCount')) or 0):
                 return rows
             page += 1
-
-
-def utc_text(epoch):
-    """'2026-11-30T08:00:00Z' for epoch seconds (fractions dropped), as Alibaba's time parameters want."""
-    return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(epoch))
 
 
 def _row_domain(row):
