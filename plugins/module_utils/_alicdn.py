@@ -23,7 +23,8 @@ from ansible.module_utils.six.moves.urllib.parse import quote
 from ansible_collections.cdnops.cdn.plugins.module_utils import _credentials
 from ansible_collections.cdnops.cdn.plugins.module_utils._credentials import Credentials
 from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, QuotaUnreadableError, ValidationError
-from ansible_collections.cdnops.cdn.plugins.module_utils._runner import CONNECTION_OPTIONS, SUBMIT_OPTIONS
+from ansible_collections.cdnops.cdn.plugins.module_utils._runner import (
+    CONNECTION_OPTIONS, SUBMIT_OPTIONS, parse_time, utc_iso)
 from ansible_collections.cdnops.cdn.plugins.module_utils._transport import retry_after_seconds
 from ansible_collections.cdnops.cdn.plugins.module_utils._urls import normalise_path, validate_endpoint
 from ansible_collections.cdnops.cdn.plugins.module_utils._vendor import CallLimit, CdnClient, PathRules
@@ -33,13 +34,17 @@ DEFAULT_ENDPOINT = 'https://cdn.aliyuncs.com'
 DOC = 'https://www.alibabacloud.com/help/en/cdn/developer-reference/api-cdn-2018-05-10-'
 
 # object_type option -> (RefreshObjectCaches ObjectType, DescribeRefreshQuota field prefix,
-#                        DescribeRefreshTasks ObjectType). Limits: DOC + 'refreshobjectcaches'.
+#                        DescribeRefreshTasks ObjectType, None where none is documented). Limits: DOC + 'refreshobjectcaches'.
 OBJECT_TYPES = {
     'file': ('File', 'Url', 'file'),
     'directory': ('Directory', 'Dir', 'directory'),
     'regex': ('Regex', 'Regex', 'regex'),
-    'ignore_params': ('IgnoreParams', 'IgnoreParams', 'file'),
+    'ignore_params': ('IgnoreParams', 'IgnoreParams', None),
 }
+# The DescribeRefreshTasks ObjectType values documented (DOC + 'describerefreshtasks'): none is for IgnoreParams tasks.
+LISTED_TASK_TYPES = frozenset(('file', 'directory', 'regex', 'preload', 'block', 'unblock'))
+TASK_HISTORY = 3 * 24 * 3600    # DescribeRefreshTasks and DescribeRefreshTaskById see the last 3 days
+END_TIME_AHEAD = 300            # DescribeRefreshTasks EndTime: this far past now, for a server clock ahead of ours
 PREFETCH_QUOTA_PREFIX = 'Preload'
 MAX_IDS_PER_QUERY = 10          # DescribeRefreshTaskById: DOC + 'describerefreshtaskbyid'
 PAGE_SIZE = 100                 # DescribeRefreshTasks: DOC + 'describerefreshtasks'
@@ -63,7 +68,8 @@ HINTS = {
     'InvalidAccessKeyId.Inactive': 'the AccessKey is disabled',
     'InvalidTimeStamp.Expired': "the controller's clock differs from Alibaba's by more than 15 minutes; fix its time (NTP)",
     'QuotaExceeded.Refresh': "today's refresh or prefetch quota is used up",
-    'QuotaPerMinuteExceeded.Refresh': 'more than the per-minute limit of URLs for one domain; try again in a minute',
+    'QuotaPerMinuteExceeded.Refresh': "more than the account's limit of URLs per domain per minute; set "
+                                      "domain_urls_per_minute to that limit, or a longer pacing_timeout",
     'InvalidDomain.NotFound': 'a domain in the paths is not a CDN domain of this account',
     'Forbidden.RAM': 'the RAM user needs the cdn:RefreshObjectCaches / cdn:PushObjectCache / cdn:DescribeRefresh* '
                      'permissions',
@@ -110,6 +116,9 @@ INFO_ARGUMENT_SPEC = dict(
 REFRESH_ARGUMENT_SPEC = dict(
     object_type=dict(type='str', default='file', choices=list(OBJECT_TYPES)),
     force=dict(type='bool', default=False),
+    refreshed_after=dict(type='raw'),
+    domain_urls_per_minute=dict(type='int', default=10000),
+    pacing_timeout=dict(type='int', default=600),
     **dict(SUBMIT_OPTIONS, **CONNECTION_ARGUMENT_SPEC)
 )
 
@@ -264,8 +273,13 @@ class AlicdnClient(CdnClient):
     submit_concurrency = 4
     #: PushObjectCache's optional parameters (see push_options); AlicdnPrefetchClient sets them.
     push_options = {}
+    finds_tasks = True
+    task_history = TASK_HISTORY
+    # RefreshObjectCaches: at most domain_urls_per_minute URLs per domain per minute (DOC + 'refreshobjectcaches')
+    per_minute_types = {'refresh': ('file', 'ignore_params')}
+    per_minute_codes = frozenset(['QuotaPerMinuteExceeded.Refresh'])
 
-    def __init__(self, transport, endpoint, credentials, force=False, now=time.time):
+    def __init__(self, transport, endpoint, credentials, force=False, now=None):
         """`credentials`: a _credentials.Credentials, or a dict {access_key_id, access_key_secret[, security_token]}."""
         self.transport = transport
         self.url = endpoint + '/'
@@ -274,7 +288,7 @@ class AlicdnClient(CdnClient):
                                       credentials.get('security_token'))
         self.credentials = credentials
         self.force = force
-        self.now = now
+        self.now = now or getattr(transport, 'clock', time.time)
 
     @classmethod
     def from_params(cls, params, transport):
@@ -335,31 +349,66 @@ class AlicdnClient(CdnClient):
         return tasks_from_rows(task_ids, rows)
 
     def find_tasks(self, operation, object_type, domain=None, path=None, since=None):
-        """DescribeRefreshTasks (DOC + 'describerefreshtasks'), every page: the last 3 days' tasks, newest first.
+        """DescribeRefreshTasks (DOC + 'describerefreshtasks'), page by page: tasks of the last 3 days, newest first.
 
-        `object_type` None: tasks of every refresh type (only with `path`, as the API requires a type otherwise).
+        `object_type` None: tasks of every refresh type (only with `path`: the API wants a type with a domain).
+        `domain`: one domain or a list, one search (DomainName) each. For ignore_params there is one search without
+        DomainName and ObjectType, as no ObjectType is documented for IgnoreParams tasks and the API takes no domain
+        without one; its rows are kept when their domain is wanted and their ObjectType is not one documented for
+        another kind of task. Rows are also checked against the type, domain and `since` asked for (whole seconds).
         """
+        kind = 'preload' if operation == 'prefetch' else OBJECT_TYPES[object_type][2] if object_type else None
+        domains = [domain] if isinstance(domain, str) else list(domain or [])
         params = dict(PageSize=str(PAGE_SIZE))
-        if operation == 'prefetch' or object_type:
-            params['ObjectType'] = 'preload' if operation == 'prefetch' else OBJECT_TYPES[object_type][2]
-        if domain:
-            params['DomainName'] = domain
+        if kind:
+            params['ObjectType'] = kind
         if path:
             params['ObjectPath'] = path
         if since is not None:
-            params['StartTime'] = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(since))
-            params['EndTime'] = time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(self.now() + 60))
+            params['StartTime'] = utc_iso(since)
+            params['EndTime'] = utc_iso(max(self.now(), since) + END_TIME_AHEAD)
+        searches = [dict(params, DomainName=name) for name in domains] if kind and domains else [params]
+        wanted = set(domains)
+        earliest = int(since) if since is not None else None
         rows = []
+        for search in searches:
+            for row in self._search(search):
+                row_type = str(row.get('ObjectType') or '').lower()
+                if kind and row_type and row_type != kind:
+                    continue
+                if object_type and not kind and row_type in LISTED_TASK_TYPES:
+                    continue
+                if wanted and _row_domain(row) not in wanted:
+                    continue
+                if earliest is not None and (parse_time(row.get('CreationTime')) or 0) < earliest:
+                    continue
+                rows.append(row)
+        task_ids = list(dict.fromkeys(str(row.get('TaskId')) for row in rows))
+        return tasks_from_rows(task_ids, rows)
+
+    def _search(self, params):
+        """Every row of one DescribeRefreshTasks search, page by page (rows that move to a later page as new tasks
+        arrive are read once)."""
+        rows, seen = [], set()
         page = 1
         while True:
             body = self.call('DescribeRefreshTasks', PageNumber=str(page), **params)
             found = (body.get('Tasks') or {}).get('CDNTask') or []
-            rows.extend(found)
-            if not found or len(rows) >= (_number(body.get('TotalCount')) or 0):
-                break
+            for row in found:
+                key = (str(row.get('TaskId')), row.get('ObjectPath'))
+                if key not in seen:
+                    seen.add(key)
+                    rows.append(row)
+            size = _number(body.get('PageSize')) or PAGE_SIZE
+            if len(found) < size or page * size >= (_number(body.get('TotalCount')) or 0):
+                return rows
             page += 1
-        task_ids = list(dict.fromkeys(str(row.get('TaskId')) for row in rows))
-        return tasks_from_rows(task_ids, rows)
+
+
+def _row_domain(row):
+    """The lower-case host (without port) of a task row's ObjectPath."""
+    path = str(row.get('ObjectPath') or '')
+    return path.partition('://')[2 if '://' in path else 0].partition('/')[0].partition(':')[0].lower()
 
 
 class AlicdnPrefetchClient(AlicdnClient):

@@ -15,7 +15,7 @@ import time
 
 from ansible.module_utils.basic import env_fallback
 
-from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, ValidationError
+from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, CdnError, ValidationError
 from ansible_collections.cdnops.cdn.plugins.module_utils._runner import CONNECTION_OPTIONS, SUBMIT_OPTIONS
 from ansible_collections.cdnops.cdn.plugins.module_utils._transport import retry_after_seconds
 from ansible_collections.cdnops.cdn.plugins.module_utils._urls import validate_endpoint
@@ -204,20 +204,48 @@ class JdcdnClient(CdnClient):
         self.task_paths[task_id] = list(urls)
         return task_id
 
+    def _send(self, batch, urls):
+        """One call for `urls`, sent once more if its answer was lost; returns Accepted.
+
+        After an ambiguous failure (no answer, HTTP 5xx, status -1: JD may have recorded the task) the same call is sent
+        once more: a task ID means the lost call was not accepted; status 47 means it was (its addresses are queued), so
+        the result is Accepted with task_id None and recovery 'queued', as JD has no lookup by URL. Any other answer to
+        the second call is raised with `ambiguous` set, as the lost call may still have been accepted.
+        Raises ApiError with code 47 when the first call is refused as already queued.
+        """
+        try:
+            task_id = self._create(batch, urls)
+        except CdnError as exc:
+            if not exc.ambiguous:
+                raise
+            lost = exc
+        else:
+            return dict(task_id=task_id, task_ids=[task_id], request_id=None, paths=list(urls))
+        self.transport.log('cdnops.cdn: %s answer lost (%s); sending it once more' % (lost.action, lost))
+        self.transport.sleep(self.transport.retry.delay(1))
+        try:
+            task_id = self._create(batch, urls)
+        except CdnError as exc:
+            if getattr(exc, 'code', None) == ALREADY_QUEUED:
+                return dict(task_id=None, task_ids=[], request_id=None, paths=list(urls), recovery='queued')
+            exc.ambiguous = True
+            exc.args = ('%s (sent again after a lost answer: %s)' % (exc, lost),)
+            raise exc
+        return dict(task_id=task_id, task_ids=[task_id], request_id=None, paths=list(urls))
+
     def _submit_or_bisect(self, batch, urls, accepted, queued):
         """Submit `urls`; on status 47 split them in halves until the queued addresses are found.
 
         JD answers 47 when any address of the call is already queued, without saying which, and creates no task.
-        Appends to `accepted` (Accepted) and `queued` (paths). At most 2n - 1 calls for n paths, one when none is queued.
+        Appends to `accepted` (Accepted) and `queued` (paths). At most 2n - 1 calls for n paths, one when none is queued,
+        plus one per call whose answer was lost (see _send; a lost call is never split).
         """
         try:
-            task_id = self._create(batch, urls)
+            accepted.append(self._send(batch, urls))
+            return
         except ApiError as exc:
             if exc.code != ALREADY_QUEUED:
                 raise
-        else:
-            accepted.append(dict(task_id=task_id, task_ids=[task_id], request_id=None, paths=list(urls)))
-            return
         if len(urls) == 1:
             queued.extend(urls)
             return
@@ -226,9 +254,17 @@ class JdcdnClient(CdnClient):
         self._submit_or_bisect(batch, urls[middle:], accepted, queued)
 
     def submit(self, batch):
-        """/api/refresh (DOC + 'Refresh.md') or /api/prefetch (DOC + 'Prefetch.md'), split on status 47."""
+        """/api/refresh (DOC + 'Refresh.md') or /api/prefetch (DOC + 'Prefetch.md'), split on status 47.
+
+        On an error, what was done before it is attached to the error as `submitted` (a Submission), so that the paths
+        of accepted parts are not reported as not submitted.
+        """
         accepted, queued = [], []
-        self._submit_or_bisect(batch, batch['paths'], accepted, queued)
+        try:
+            self._submit_or_bisect(batch, batch['paths'], accepted, queued)
+        except CdnError as exc:
+            exc.submitted = dict(accepted=accepted, already_queued=queued)
+            raise
         return dict(accepted=accepted, already_queued=queued)
 
     def read_tasks(self, operation, task_ids):

@@ -4,16 +4,29 @@
 
 # Private to the cdnops.cdn collection: no compatibility promise outside it.
 
-"""The vendor-neutral runner: validate, normalise, batch, check the quota, check/diff, submit, wait, report.
+"""The vendor-neutral runner: validate, normalise, look up, batch, check the quota, check/diff, submit, wait, report.
 
 It drives any `_vendor.CdnClient`; the modules' main() only builds a client (`connect`) and calls `run` or `run_info`.
 Every failure ends in fail_json with the result so far, `msg` and `error` (see _errors.CdnError.error_facts).
+
+Re-runs, lost answers and pacing (issue 9):
+- `refreshed_after` (vendors with `finds_tasks`): paths that a task of the same object type created at or after that
+  time covers (not failed) are not submitted, and are reported in `already_refreshed`.
+- A submission whose answer was lost (an error with `ambiguous` set) is looked up, not sent again blindly: the tasks
+  found covering its paths are adopted (`recovery: found`), and only the paths in no task are sent again, once.
+  A vendor without a lookup resolves it itself (JD: see _jdcdn.JdcdnClient.submit).
+- Paths of `per_minute_types` are paced to `domain_urls_per_minute` (a MinuteBudget), and a refusal for that limit
+  (`per_minute_codes`) waits for the next minute and sends the batch again, within `pacing_timeout`.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime
+import re
 import threading
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import missing_required_lib
@@ -21,7 +34,7 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible_collections.cdnops.cdn.plugins.module_utils._errors import (
     CdnError, QuotaError, QuotaUnreadableError, ValidationError)
 from ansible_collections.cdnops.cdn.plugins.module_utils._transport import (
-    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, Transport, tls_verify)
+    HAS_REQUESTS, REQUESTS_IMPORT_ERROR, MinuteBudget, Transport, tls_verify)
 from ansible_collections.cdnops.cdn.plugins.module_utils._urls import check_prefetchable, normalise_path, split_pasted
 
 # Options of every module that submits paths (refresh and prefetch).
@@ -40,11 +53,66 @@ CONNECTION_OPTIONS = dict(
 
 MAX_REPORTED_ERRORS = 20
 FINISHED = ('complete', 'failed')
+RECOVERY_MARGIN = 60    # a lost call's task is looked for from this many seconds before the call (clock skew)
+RESUBMITS = 1           # after a lost answer, the paths found in no task are sent again at most this many times
+HISTORY_MARGIN = 300    # refreshed_after is moved this far inside the vendor's task history, or it would drop out
+FUTURE_MARGIN = 300     # a refreshed_after further ahead of the controller's clock than this is warned about
+LATEST_EPOCH = 253402300799     # 9999-12-31T23:59:59Z; more is not seconds (milliseconds, perhaps)
+
+_ISO_8601 = re.compile(r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?'
+                       r'(?:([Zz])|([+-])(\d{2}):?(\d{2})?)\Z')
+_EPOCH = re.compile(r'\d+(?:\.\d+)?\Z')
 
 
 def plural(count, word):
     """'1 call', '3 calls', '2 batches'."""
     return '%d %s%s' % (count, word, '' if count == 1 else 'es' if word.endswith(('s', 'ch')) else 's')
+
+
+def parse_time(value):
+    """Epoch seconds (float) for a point in time, or None if `value` is not one of the accepted forms:
+
+    - an ISO 8601 / RFC 3339 date-time with a time zone: '2026-11-30T08:00:00Z', '2026-11-30T16:00:00+08:00',
+      '2026-11-30 16:00:00.25+0800' (a space may replace the T; seconds and fractions are optional);
+    - epoch seconds: an int or float, or a string of digits with an optional fraction ('1764489600', '1764489600.5').
+    A date-time without a time zone is refused (None): it would depend on the controller's time zone.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if 0 <= value <= LATEST_EPOCH else None     # NaN fails both comparisons
+    if isinstance(value, datetime.datetime):
+        return value.timestamp() if value.tzinfo is not None else None
+    text = str(value).strip()
+    if _EPOCH.match(text):
+        return parse_time(float(text))
+    match = _ISO_8601.match(text)
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zulu, sign, offset_hours, offset_minutes = match.groups()
+    fields = (int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    try:
+        datetime.datetime(*fields)
+    except ValueError:
+        return None
+    offset = 0 if zulu else (1 if sign == '+' else -1) * (int(offset_hours) * 3600 + int(offset_minutes or 0) * 60)
+    if abs(offset) > 18 * 3600 or int(offset_minutes or 0) > 59:
+        return None
+    return calendar.timegm(fields + (0, 0, 0)) - offset + (float('0.' + fraction) if fraction else 0.0)
+
+
+def utc_iso(epoch):
+    """'2026-11-30T08:00:00Z' (whole seconds, UTC) for epoch seconds."""
+    return time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime(epoch))
+
+
+def path_key(url):
+    """What two spellings of one URL share: a lower-case scheme and host; no scheme means http (as the vendors read it)."""
+    scheme, separator, rest = url.partition('://')
+    if not separator:
+        scheme, rest = 'http', url
+    host, slash, tail = rest.partition('/')
+    return '%s://%s/%s' % (scheme.lower(), host.lower(), tail)
 
 
 def fail(module, error, result=None):
@@ -58,9 +126,10 @@ def connect(module, client_class):
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
     try:
-        for option, minimum in (('timeout', 1), ('wait_timeout', 0)):
+        for option, minimum, unit in (('timeout', 1, ' seconds'), ('wait_timeout', 0, ' seconds'),
+                                      ('pacing_timeout', 0, ' seconds'), ('domain_urls_per_minute', 1, '')):
             if params.get(option) is not None and params[option] < minimum:
-                raise ValidationError('%s must be at least %d seconds, got %s' % (option, minimum, params[option]))
+                raise ValidationError('%s must be at least %d%s, got %s' % (option, minimum, unit, params[option]))
         verify = tls_verify(params['validate_certs'], params['ca_path'])
         if not verify:
             module.warn('validate_certs=false: the TLS certificate of the endpoint is not verified, so the credentials '
@@ -88,20 +157,22 @@ def normalise_all(paths, object_type, rules, operation='refresh'):
     return list(entries.items()), errors
 
 
-def split_batches(entries, limit):
-    """Pack (url, domain) entries into as few lists of URLs as `limit` (a CallLimit) allows, grouped by domain."""
+def split_batches(entries, limit, per_domain=None):
+    """Pack (url, domain) entries into as few lists of URLs as `limit` (a CallLimit) allows, grouped by domain, with
+    at most `per_domain` URLs of one domain in a list (None: no such limit)."""
     by_domain = {}
     for url, domain in entries:
         by_domain.setdefault(domain, []).append(url)
-    batches, current, domains = [], [], set()
+    batches, current, counts = [], [], {}
     for domain, urls in by_domain.items():
         for url in urls:
-            domain_full = limit.domains and domain not in domains and len(domains) >= limit.domains
-            if len(current) >= limit.paths or domain_full:
+            domain_full = limit.domains and domain not in counts and len(counts) >= limit.domains
+            domain_over = per_domain and counts.get(domain, 0) >= per_domain
+            if len(current) >= limit.paths or domain_full or domain_over:
                 batches.append(current)
-                current, domains = [], set()
+                current, counts = [], {}
             current.append(url)
-            domains.add(domain)
+            counts[domain] = counts.get(domain, 0) + 1
     if current:
         batches.append(current)
     return batches
@@ -125,27 +196,119 @@ def check_quota(client, kind, needed):
     return entry
 
 
-def submit_all(client, batches):
-    """Submit Batches, several at once if the vendor allows; stop starting new ones after the first failure.
+def find_covering(client, operation, object_type, entries, since):
+    """The tasks that cover each path: {url: [Task]} for the (url, domain) `entries` that a task of `object_type`
+    created at or after `since` (epoch seconds) lists and has not failed (Refreshing or Complete), newest task first.
 
-    Returns (submissions, error): submissions[i] is the Submission of batches[i], or None if it was not submitted.
+    One client.find_tasks search for all the entries' domains (the client searches page by page, per domain).
     """
-    submissions = [None] * len(batches)
+    keys = {path_key(url): url for url, domain in entries}
+    domains = list(dict.fromkeys(domain for url, domain in entries))
+    covering = {}
+    for task in client.find_tasks(operation, object_type, domain=domains, since=since):
+        failed = {path_key(path) for path in task['failed_paths']}
+        for path in task['paths']:
+            key = path_key(path)
+            if key in keys and key not in failed:
+                tasks = covering.setdefault(keys[key], [])
+                if task not in tasks:
+                    tasks.append(task)
+    return covering
+
+
+def _adopt(pending, covering):
+    """Accepted entries (recovery 'found') for the `pending` paths that `covering` ({url: [Task]}) covers, one per set
+    of covering task IDs."""
+    groups = {}
+    for path in pending:
+        if path in covering:
+            groups.setdefault(tuple(task['task_id'] for task in covering[path]), []).append(path)
+    return [dict(task_id=','.join(ids), task_ids=list(ids), request_id=None, paths=paths, recovery='found')
+            for ids, paths in groups.items()]
+
+
+def submit_batch(client, batch, domain_of, budget=None, clock=time.time):
+    """Submit one Batch to the end and say what became of each of its paths.
+
+    `domain_of`: {url: domain}. `budget`: a MinuteBudget for the batch's paths, or None.
+    - The batch waits until its paths fit in the current minute of `budget`; a refusal for the vendor's per-minute
+      limit (client.per_minute_codes) marks the minute full, waits for the next and sends it again (nothing was
+      processed), until the budget's deadline.
+    - After an ambiguous failure (the call may have been processed), a vendor with `finds_tasks` is asked for the tasks
+      created since shortly before the call; those covering the batch's paths are adopted, and the paths in no task are
+      sent again (at most RESUBMITS times). A vendor without a lookup resolves it in its submit() or raises.
+    - A vendor that split the batch (JD) may attach what it did before an error as `error.submitted` (a Submission).
+    Returns {accepted: [Accepted], already_queued, not_submitted, unconfirmed (paths that may or may not be in a task:
+    the answer was lost and the lookup failed), error: the CdnError that stopped it or None}.
+    """
+    outcome = dict(accepted=[], already_queued=[], not_submitted=[], unconfirmed=[], error=None)
+    pending = list(batch['paths'])
+    resubmits = 0
+    while pending:
+        counts = Counter(domain_of[path] for path in pending)
+        try:
+            if budget is not None:
+                budget.reserve(counts)
+        except CdnError as exc:
+            outcome.update(not_submitted=pending, error=exc)
+            return outcome
+        started = clock()
+        try:
+            submission = client.submit(dict(batch, paths=pending))
+        except CdnError as exc:
+            done = getattr(exc, 'submitted', None) or dict(accepted=[], already_queued=[])
+            outcome['accepted'].extend(done['accepted'])
+            outcome['already_queued'].extend(done['already_queued'])
+            handled = set(done['already_queued']).union(path for accepted in done['accepted'] for path in accepted['paths'])
+            pending = [path for path in pending if path not in handled]
+            if budget is not None and exc.code in client.per_minute_codes:
+                budget.refused(counts)
+                continue
+            if exc.ambiguous and client.finds_tasks and pending:
+                try:
+                    covering = find_covering(client, batch['operation'], batch['object_type'],
+                                             [(path, domain_of[path]) for path in pending], started - RECOVERY_MARGIN)
+                except CdnError as lookup_error:
+                    lookup_error.args = ('%s; looking for its task failed: %s' % (exc, lookup_error),)
+                    outcome.update(unconfirmed=pending, error=lookup_error)
+                    return outcome
+                outcome['accepted'].extend(_adopt(pending, covering))
+                pending = [path for path in pending if path not in covering]
+                if pending and resubmits < RESUBMITS:
+                    resubmits += 1
+                    continue
+                if pending:
+                    outcome.update(not_submitted=pending, error=exc)
+                return outcome
+            outcome['unconfirmed' if exc.ambiguous else 'not_submitted'] = pending
+            outcome['error'] = exc
+            return outcome
+        outcome['accepted'].extend(submission['accepted'])
+        outcome['already_queued'].extend(submission['already_queued'])
+        return outcome
+    return outcome
+
+
+def submit_all(client, batches, domain_of, budget=None, clock=time.time):
+    """Submit Batches (see submit_batch), several at once if the vendor allows; start none after the first failure.
+
+    Returns (outcomes, error): outcomes[i] is submit_batch's for batches[i], or None if it was not started.
+    """
+    outcomes = [None] * len(batches)
     errors = []
     stop = threading.Event()
 
     def submit(index):
         if stop.is_set():
             return
-        try:
-            submissions[index] = client.submit(batches[index])
-        except CdnError as exc:
-            errors.append(exc)
+        outcomes[index] = outcome = submit_batch(client, batches[index], domain_of, budget, clock)
+        if outcome['error']:
+            errors.append(outcome['error'])
             stop.set()
 
     with ThreadPoolExecutor(max_workers=max(1, client.submit_concurrency)) as pool:
         list(pool.map(submit, range(len(batches))))
-    return submissions, errors[0] if errors else None
+    return outcomes, errors[0] if errors else None
 
 
 def wait_for(client, operation, task_ids, timeout, clock=None, sleep=None):
@@ -171,21 +334,85 @@ def _diff(operation, object_type, urls):
                 after_header='%s %s of %s' % (object_type, operation, plural(len(urls), 'path')))
 
 
-def _counters(client, result):
+def _counters(client, result, budget=None):
     transport = client.transport
-    result.update(api_calls=transport.calls, retries=transport.retries, paced_seconds=round(transport.pacer.waited, 3))
+    waited = transport.pacer.waited + (budget.waited if budget is not None else 0.0)
+    result.update(api_calls=transport.calls, retries=transport.retries, paced_seconds=round(waited, 3))
     result.update(client.result_facts())
     return result
+
+
+def _since(module, client, value, now):
+    """The lookup time for refreshed_after `value`: epoch seconds, moved inside the vendor's task history (with a
+    warning) when it is older; raises ValidationError naming a value that is not a point in time."""
+    since = parse_time(value)
+    if since is None:
+        raise ValidationError(
+            'refreshed_after=%r is not a point in time: give an ISO 8601 date-time with a time zone, such as '
+            '2026-11-30T08:00:00Z or 2026-11-30T16:00:00+08:00, or epoch seconds such as 1764489600' % (value,))
+    if client.task_history and since < now - client.task_history + HISTORY_MARGIN:
+        earliest = now - client.task_history + HISTORY_MARGIN
+        module.warn('refreshed_after=%s is further back than the %d hours of tasks %s keeps: tasks created before %s '
+                    'are unknown, so the paths without a newer task are refreshed again.' % (
+                        utc_iso(since), client.task_history // 3600, client.name, utc_iso(earliest)))
+        return earliest
+    if since > now + FUTURE_MARGIN:
+        module.warn('refreshed_after=%s is in the future by the controller\'s clock (now %s): no task can have been '
+                    'created after it yet, so every path is refreshed.' % (utc_iso(since), utc_iso(now)))
+    return since
+
+
+def _collect(result, object_type, batches, outcomes):
+    """Fill the result's batches, task_ids, not_submitted, unconfirmed, already_queued and changed from
+    submit_all's outcomes."""
+    result['not_submitted'] = []
+    for batch, outcome in zip(batches, outcomes):
+        if outcome is None:
+            result['not_submitted'].extend(batch['paths'])
+            continue
+        for key in ('not_submitted', 'unconfirmed', 'already_queued'):
+            result[key].extend(outcome[key])
+        for accepted in outcome['accepted']:
+            result['batches'].append(dict(object_type=object_type, paths=accepted['paths'], task_id=accepted['task_id'],
+                                          request_id=accepted['request_id'], recovery=accepted.get('recovery')))
+            result['task_ids'].extend(tid for tid in accepted['task_ids'] if tid not in result['task_ids'])
+    result['changed'] = bool(result['batches'] or result['unconfirmed'])
+
+
+def _warn_unwaitable(module, client, result, wait):
+    """Warn about batches recovered after a lost answer, and about paths `wait` cannot wait for."""
+    found = [batch for batch in result['batches'] if batch['recovery'] == 'found']
+    queued = [batch for batch in result['batches'] if batch['recovery'] == 'queued']
+    if found:
+        module.warn('%s: the answer to the submission was lost, and %s found the tasks holding them, created since '
+                    'just before it (%s); they are reported as submitted (recovery: found), and nothing was sent '
+                    'twice.' % (plural(sum(len(batch['paths']) for batch in found), 'path'), client.name,
+                                ', '.join(batch['task_id'] for batch in found)))
+    if queued:
+        module.warn('%s: the answer to the submission was lost, and sending it once more was refused because they are '
+                    'already queued, so the lost call was accepted. %s does not return its task ID: they are reported '
+                    'as submitted with task_id null (recovery: queued)%s.' % (
+                        plural(sum(len(batch['paths']) for batch in queued), 'path'), client.name,
+                        ' and could not be waited for' if wait else ''))
+    if wait and result['already_queued']:
+        module.warn('%s already queued by an earlier refresh (see already_queued) could not be waited for: %s does not '
+                    'say which task holds them.' % (plural(len(result['already_queued']), 'path'), client.name))
 
 
 def run(module, client, operation='refresh', object_type=None):
     """Everything a refresh or prefetch module's main() does after building its client; ends the module."""
     params = module.params
     object_type = object_type or params['object_type']
-    result = dict(changed=False, paths=[], batches=[], task_ids=[], not_submitted=[], already_queued=[])
+    transport = client.transport
+    clock = getattr(transport, 'clock', time.time)
+    result = dict(changed=False, paths=[], batches=[], task_ids=[], not_submitted=[], already_queued=[], unconfirmed=[])
+    looks_up = 'refreshed_after' in params
+    if looks_up:
+        result['already_refreshed'] = []
+    budget = None
 
     def stop(error):
-        fail(module, error, _counters(client, result))
+        fail(module, error, _counters(client, result, budget))
 
     try:
         limit = client.call_limit(operation, object_type)
@@ -200,11 +427,70 @@ def run(module, client, operation='refresh', object_type=None):
         stop(ValidationError('%d of %s are invalid, nothing was sent: %s%s' % (
             len(errors), plural(len(errors) + len(entries), 'path'), shown,
             ' (and %d more)' % more if more > 0 else '')))
-    planned = split_batches(entries, limit)
+    since, covering = None, {}
+    if looks_up and params.get('refreshed_after') not in (None, ''):
+        try:
+            since = _since(module, client, params['refreshed_after'], clock())
+        except CdnError as exc:
+            stop(exc)
+    if since is not None and entries:
+        try:
+            covering = find_covering(client, operation, object_type, entries, since)
+        except CdnError as exc:
+            exc.args = ('%s; looking for tasks created after refreshed_after failed, so nothing was sent' % exc,)
+            stop(exc)
+        result['already_refreshed'] = [
+            dict(path=url, task_ids=[task['task_id'] for task in covering[url]], created=covering[url][0]['created'])
+            for url, domain in entries if url in covering]
+        entries = [(url, domain) for url, domain in entries if url not in covering]
+        result['not_submitted'] = [url for url, domain in entries]
+    per_domain = None
+    if object_type in client.per_minute_types.get(operation, ()):
+        per_domain = params.get('domain_urls_per_minute')
+    planned = split_batches(entries, limit, per_domain)
     if module._diff:
-        result['diff'] = _diff(operation, object_type, result['paths'])
+        result['diff'] = _diff(operation, object_type, [url for url, domain in entries])
+    covered_tasks = list(dict.fromkeys(task['task_id'] for tasks in covering.values() for task in tasks))
+    running_tasks = list(dict.fromkeys(task['task_id'] for tasks in covering.values() for task in tasks
+                                       if task['status'] not in FINISHED))
+    covered_note = ''
+    if covering:
+        covered_note = '%s already refreshed after %s (%s)' % (
+            plural(len(covering), 'path'), utc_iso(since), plural(len(covered_tasks), 'task'))
+
+    def finish(summary, wait_ids):
+        """Wait for `wait_ids` if asked to, then exit; fails naming failed paths or tasks still running."""
+        if params['wait'] and wait_ids and not module.check_mode:
+            try:
+                tasks, finished = wait_for(client, operation, wait_ids, params['wait_timeout'], clock=clock,
+                                           sleep=getattr(transport, 'sleep', None))
+            except CdnError as exc:
+                exc.args = ('%s; the %s was submitted but waiting for it failed: %s' % (summary, operation, exc),)
+                stop(exc)
+            ours = {path_key(url) for url in result['paths']}
+            result['tasks'] = tasks
+            result['failed_paths'] = [path for task in tasks for path in task['failed_paths'] if path_key(path) in ours]
+            if result['failed_paths']:
+                module.fail_json(msg='%s, and %s failed to %s: %s' % (
+                    summary, plural(len(result['failed_paths']), 'path'), operation,
+                    ', '.join(result['failed_paths'][:MAX_REPORTED_ERRORS])),
+                    error=dict(action='wait', code=None, http_status=None, request_id=None,
+                               message='%s failed' % plural(len(result['failed_paths']), 'path')),
+                    **_counters(client, result, budget))
+            if not finished:
+                pending = [task['task_id'] for task in tasks if task['status'] not in FINISHED]
+                message = '%s still running after wait_timeout=%ss: %s' % (
+                    plural(len(pending), 'task'), params['wait_timeout'], ', '.join(pending))
+                module.fail_json(msg='%s, but %s' % (summary, message),
+                                 error=dict(action='wait', code=None, http_status=None, request_id=None, message=message),
+                                 **_counters(client, result, budget))
+            summary += ', and every task completed'
+        module.exit_json(msg=summary + '.', **_counters(client, result, budget))
+
     if not planned:
-        module.exit_json(msg='Nothing to %s: no paths were given.' % operation, **_counters(client, result))
+        if not covering:
+            module.exit_json(msg='Nothing to %s: no paths were given.' % operation, **_counters(client, result, budget))
+        finish('Nothing to %s: %s' % (operation, covered_note), running_tasks)
     try:
         result['quota'] = check_quota(client, 'prefetch' if operation == 'prefetch' else object_type, len(entries))
     except CdnError as exc:
@@ -212,58 +498,36 @@ def run(module, client, operation='refresh', object_type=None):
     if result['quota'] and result['quota'].get('unread_reason'):
         module.warn('The %s quota could not be read, so it was not checked: %s' % (operation, result['quota']['unread_reason']))
     if module.check_mode:
-        result['batches'] = [dict(object_type=object_type, paths=urls, task_id=None, request_id=None) for urls in planned]
+        result['batches'] = [dict(object_type=object_type, paths=urls, task_id=None, request_id=None, recovery=None)
+                             for urls in planned]
         result.update(not_submitted=[], changed=True)
-        module.exit_json(msg='Would submit %s of %s %s for %s.' % (
-            plural(len(planned), 'batch'), object_type, operation, plural(len(entries), 'path')), **_counters(client, result))
+        module.exit_json(msg='Would submit %s of %s %s for %s%s.' % (
+            plural(len(planned), 'batch'), object_type, operation, plural(len(entries), 'path'),
+            '; ' + covered_note if covered_note else ''), **_counters(client, result, budget))
 
+    if per_domain:
+        budget = MinuteBudget(per_domain, params.get('pacing_timeout') or 0, clock=clock,
+                              sleep=getattr(transport, 'sleep', None))
     batches = [dict(operation=operation, object_type=object_type, paths=urls) for urls in planned]
-    submissions, error = submit_all(client, batches)
-    result['not_submitted'] = []
-    for batch, submission in zip(batches, submissions):
-        if submission is None:
-            result['not_submitted'].extend(batch['paths'])
-            continue
-        result['already_queued'].extend(submission['already_queued'])
-        for accepted in submission['accepted']:
-            result['batches'].append(dict(object_type=object_type, paths=accepted['paths'], task_id=accepted['task_id'],
-                                          request_id=accepted['request_id']))
-            result['task_ids'].extend(tid for tid in accepted['task_ids'] if tid not in result['task_ids'])
-    result['changed'] = bool(result['task_ids'])
+    outcomes, error = submit_all(client, batches, dict(entries), budget, clock)
+    _collect(result, object_type, batches, outcomes)
+    started = sum(1 for outcome in outcomes if outcome and not outcome['error'])     # batches that went through
     summary = 'Submitted %s of %s %s (%s in %s)' % (
         plural(sum(len(batch['paths']) for batch in result['batches']), 'path'), object_type, operation,
-        plural(len(submissions) - submissions.count(None), 'batch'), plural(client.transport.calls, 'call'))
+        plural(started, 'batch'), plural(transport.calls, 'call'))
     if result['already_queued']:
         summary += '; %s already queued' % plural(len(result['already_queued']), 'path')
+    if covered_note:
+        summary += '; ' + covered_note
+    _warn_unwaitable(module, client, result, params['wait'])
     if error:
-        error.args = ('%s. %s; %s not submitted (see not_submitted).' % (
-            error, summary, plural(len(result['not_submitted']), 'path')),)
+        tail = '%s not submitted (see not_submitted)' % plural(len(result['not_submitted']), 'path')
+        if result['unconfirmed']:
+            tail += ', %s unconfirmed: the answer was lost and whether a task holds them is unknown (see unconfirmed)' % (
+                plural(len(result['unconfirmed']), 'path'))
+        error.args = ('%s. %s; %s.' % (error, summary, tail),)
         stop(error)
-
-    if params['wait'] and result['task_ids']:
-        try:
-            tasks, finished = wait_for(client, operation, result['task_ids'], params['wait_timeout'])
-        except CdnError as exc:
-            exc.args = ('%s; the %s was submitted but waiting for it failed: %s' % (summary, operation, exc),)
-            stop(exc)
-        result['tasks'] = tasks
-        result['failed_paths'] = [path for task in tasks for path in task['failed_paths']]
-        if result['failed_paths']:
-            module.fail_json(msg='%s, and %s failed to %s: %s' % (
-                summary, plural(len(result['failed_paths']), 'path'), operation,
-                ', '.join(result['failed_paths'][:MAX_REPORTED_ERRORS])),
-                error=dict(action='wait', code=None, http_status=None, request_id=None,
-                           message='%s failed' % plural(len(result['failed_paths']), 'path')),
-                **_counters(client, result))
-        if not finished:
-            pending = [task['task_id'] for task in tasks if task['status'] not in FINISHED]
-            message = '%s still running after wait_timeout=%ss: %s' % (
-                plural(len(pending), 'task'), params['wait_timeout'], ', '.join(pending))
-            module.fail_json(msg='%s, but %s' % (summary, message),
-                             error=dict(action='wait', code=None, http_status=None, request_id=None, message=message),
-                             **_counters(client, result))
-        summary += ', and every task completed'
-    module.exit_json(msg=summary + '.', **_counters(client, result))
+    finish(summary, result['task_ids'] + [task_id for task_id in running_tasks if task_id not in result['task_ids']])
 
 
 def run_info(module, function, *args, facts=None):

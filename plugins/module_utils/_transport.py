@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import collections
 import os
 import random
 import re
@@ -18,7 +19,7 @@ import traceback
 from ansible.module_utils.ansible_release import __version__ as ANSIBLE_VERSION
 from ansible.module_utils.six.moves.urllib.parse import urlsplit
 
-from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, NetworkError, ValidationError
+from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, CdnError, NetworkError, ValidationError
 
 try:
     import requests
@@ -57,31 +58,130 @@ class RetryPolicy:
 
 
 class Pacer:
-    """Spaces the calls of each action so that they never exceed its rate (calls a second), across threads.
+    """Keeps the calls of each action within its rate (calls a second), as a server counting any sliding second
+    ((t - 1 s, t] of its clock) sees them, across threads.
 
-    `rates`: {action: calls per second}; actions not listed are not paced.
+    `rates`: {action: calls per second}; actions not listed are not paced. Two rules, both applied:
+    - spacing: calls of one action start `(1 + MARGIN) / rate` seconds apart. The first call of an action waits one
+      such interval too, so that a module run right after another (a re-run, a loop) keeps the spacing: the vendor
+      counts per account, not per run;
+    - window: a call starts at least 1 s after the answer to the call `rate` calls before it came back (see done()).
+      The server received that call before its answer left, so it cannot count both in one second, however the
+      network delays them. A call waits while that earlier call is still in flight.
+    `clock` (epoch seconds) and `sleep` are injectable; `waited` is the total of the waits, in seconds.
     """
+
+    MARGIN = 0.1
 
     def __init__(self, rates=None, clock=None, sleep=None):
         self.rates = dict(rates or {})
-        self.clock = clock or time.monotonic
+        self.clock = clock or time.time
         self.sleep = sleep or time.sleep
-        self.lock = threading.Lock()
+        self.changed = threading.Condition()
         self.next_slot = {}
+        self.recent = {}        # action -> the last `rate` calls' tokens: [time the answer came back, or None]
         self.waited = 0.0
 
     def wait(self, action):
-        """Block until `action` may be called again."""
+        """Block until `action` may be called; returns a token for done(), None for an action without a rate."""
         rate = self.rates.get(action)
         if not rate:
-            return
-        with self.lock:
+            return None
+        interval = (1.0 + self.MARGIN) / rate
+        window = max(1, int(rate))
+        token = [None]
+        with self.changed:
+            recent = self.recent.setdefault(action, collections.deque())
+            while len(recent) >= window and recent[0][0] is None:
+                self.changed.wait()
             now = self.clock()
-            slot = max(now, self.next_slot.get(action, now))
-            self.next_slot[action] = slot + 1.0 / rate
+            slot = max(now, self.next_slot.get(action, now + interval))
+            if len(recent) >= window:
+                slot = max(slot, recent.popleft()[0] + 1.0)
+            recent.append(token)
+            self.next_slot[action] = slot + interval
             self.waited += slot - now
         if slot > now:
             self.sleep(slot - now)
+        return token
+
+    def done(self, token):
+        """The call that wait() gave `token` for has its answer (or failed): it counts until a second from now."""
+        if token is None:
+            return
+        with self.changed:
+            token[0] = self.clock()
+            self.changed.notify_all()
+
+
+class MinuteBudget:
+    """Paces submissions to a limit of paths per domain per calendar minute (Alibaba: URLs per domain per minute).
+
+    `limit`: paths per domain per minute. `timeout`: seconds from creation after which no submission waits for another
+    minute window (`reserve` raises PacingTimeout instead). `clock` (epoch seconds) and `sleep` are injectable.
+    The minutes are those of `clock`; a submission made less than SLACK seconds before a minute ends is counted in both
+    minutes (the vendor may receive it in the next one), and a wait for the next minute ends MARGIN seconds after it
+    starts. `waited`: the total of the waits, in seconds.
+    """
+
+    SLACK = 1.0
+    MARGIN = 1.0
+
+    def __init__(self, limit, timeout, clock=None, sleep=None):
+        self.limit = limit
+        self.clock = clock or time.time
+        self.sleep = sleep or time.sleep
+        self.timeout = timeout
+        self.deadline = self.clock() + timeout
+        self.used = {}          # (domain, minute) -> paths counted
+        self.lock = threading.Lock()
+        self.waited = 0.0
+
+    def _minutes(self, now):
+        first = int(now // 60)
+        return (first, first + 1) if (first + 1) * 60 - now < self.SLACK else (first,)
+
+    def reserve(self, counts):
+        """Wait until `counts` ({domain: paths}) fit in the current minute, then count them; returns the seconds waited.
+
+        Raises PacingTimeout when that would mean waiting past the deadline.
+        """
+        too_many = sorted(domain for domain, count in counts.items() if count > self.limit)
+        if too_many:
+            raise PacingTimeout('more paths of %s in one submission than the per-minute limit of %d' % (
+                ', '.join(too_many), self.limit))
+        waited = 0.0
+        while True:
+            with self.lock:
+                now = self.clock()
+                minutes = self._minutes(now)
+                if all(self.used.get((domain, minute), 0) + count <= self.limit
+                       for domain, count in counts.items() for minute in minutes):
+                    for domain, count in counts.items():
+                        for minute in minutes:
+                            self.used[(domain, minute)] = self.used.get((domain, minute), 0) + count
+                    return waited
+                wake = (int(now // 60) + 1) * 60 + self.MARGIN
+                if wake > self.deadline:
+                    raise PacingTimeout(
+                        'the per-domain limit of %d paths a minute is reached, and waiting for the next minute would '
+                        'pass pacing_timeout=%ss' % (self.limit, self.timeout))
+                self.waited += wake - now
+            waited += wake - now
+            self.sleep(wake - now)
+
+    def refused(self, domains):
+        """The vendor refused a submission for its per-minute limit: count the current minute as full for `domains`."""
+        with self.lock:
+            minute = int(self.clock() // 60)
+            for domain in domains:
+                self.used[(domain, minute)] = max(self.used.get((domain, minute), 0), self.limit)
+
+
+class PacingTimeout(CdnError):
+    """A submission would have to wait for a per-minute limit longer than the pacing timeout allows."""
+
+    action = 'pacing'
 
 
 def tls_verify(validate_certs, ca_path):
@@ -134,16 +234,21 @@ class Transport:
     `rates`: {action: calls per second} for the Pacer. `log`: a callable taking one line (module.log), for retries.
     `no_log`: a callable taking a value that must never appear in any output (module.no_log_values.add), for secrets
     that clients learn at run time (temporary credentials).
+    `clock` (epoch seconds, default time.time) and `sleep` (default the retry policy's, else time.sleep) are used for
+    every wait of the module (pacing, retries, polling), so that tests can replace them.
     Counters: `calls` (HTTP requests sent, retries included), `retries`, and `pacer.waited` (seconds).
     """
 
-    def __init__(self, timeout=30, verify=True, retry=None, session=None, rates=None, log=None, no_log=None):
+    def __init__(self, timeout=30, verify=True, retry=None, session=None, rates=None, log=None, no_log=None, clock=None,
+                 sleep=None):
         self.timeout = timeout
         self.verify = verify
-        self.retry = retry or RetryPolicy()
+        self.sleep = sleep or (retry.sleep if retry else time.sleep)
+        self.clock = clock or time.time
+        self.retry = retry or RetryPolicy(sleep=self.sleep)
         self.session = session or requests.Session()
         self.session.headers['User-Agent'] = USER_AGENT
-        self.pacer = Pacer(rates, sleep=self.retry.sleep)
+        self.pacer = Pacer(rates, clock=self.clock, sleep=self.sleep)
         self.log = log or (lambda line: None)
         self.no_log = no_log or (lambda value: None)
         self.calls = 0
@@ -164,7 +269,7 @@ class Transport:
         while True:
             request = prepare()
             where = '{0.scheme}://{0.netloc}'.format(urlsplit(request['url']))
-            self.pacer.wait(action)
+            token = self.pacer.wait(action)
             with self.lock:
                 self.calls += 1
             try:
@@ -174,6 +279,8 @@ class Transport:
                 error = _network_error(action, exc, where, self.timeout, self.verify)
             except (ApiError, NetworkError) as exc:
                 error = exc
+            finally:
+                self.pacer.done(token)
             failures += 1
             if not error.retryable or failures >= self.retry.attempts or (mutating and error.ambiguous):
                 if failures > 1:

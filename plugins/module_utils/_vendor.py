@@ -45,6 +45,9 @@ class Accepted(TypedDict):
     task_ids: List[str]             # the same, split
     request_id: Optional[str]       # the vendor's request ID, for support tickets; None where there is none
     paths: List[str]                # the paths the call submitted
+    # Optional: how the task was established when the call's answer was lost (see _runner): 'found' (looked up and
+    # adopted) or 'queued' (JD: re-sent and refused as already queued, so the lost call was accepted; task_id None).
+    recovery: Optional[str]
 
 
 class Submission(TypedDict):
@@ -99,6 +102,14 @@ class CdnClient(abc.ABC):
     rules = PathRules(bare_host=False, max_length=1024, raw_types=frozenset())
     #: How many submissions may be in flight at once.
     submit_concurrency = 1
+    #: find_tasks can list tasks by domain and creation time (refreshed_after, and the task of a lost answer).
+    finds_tasks = False
+    #: Seconds back that find_tasks can see (None: no limit).
+    task_history = None
+    #: {operation: object types whose paths count against a per-domain per-minute limit}.
+    per_minute_types = {}  # type: Dict[str, tuple]
+    #: Error codes that mean a submission was refused whole for that per-minute limit (nothing was processed).
+    per_minute_codes = frozenset()
 
     def result_facts(self):
         """Facts about the connection that every result of the module carries (never a secret), e.g.
@@ -136,7 +147,8 @@ class CdnClient(abc.ABC):
 
     def find_tasks(self, operation, object_type, domain=None, path=None, since=None):
         """Tasks of `operation` and `object_type` created at or after `since` (epoch seconds, None: as far back as the
-        vendor keeps them), optionally only for `domain` or one exact normalised `path`: a list of Task, newest first.
+        vendor keeps them), optionally only for `domain` (a domain, or a list of domains) or one exact normalised
+        `path`: a list of Task, newest first.
 
         Vendors without a lookup raise ValidationError (the default).
         """

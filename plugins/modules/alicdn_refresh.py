@@ -20,6 +20,16 @@ description:
     paths whose refresh failed.
   - If a call fails part way, the result still lists the batches that were submitted (with their task IDs) and the paths
     that were not, so nothing is lost silently.
+  - With O(refreshed_after) it first asks C(DescribeRefreshTasks), per domain and page by page, which paths already have
+    a refresh task of the same O(object_type) created at or after that time, and submits only the others, so that a
+    re-run after a failed or interrupted refresh finishes it and a re-run after a successful one sends nothing.
+  - A C(RefreshObjectCaches) call whose answer was lost (the connection dropped or timed out after the request was sent,
+    or a 5xx that may follow processing) is never sent again blindly. The module looks its task up with
+    C(DescribeRefreshTasks) (created since a minute before the call), adopts the tasks it finds, and sends again, once,
+    only the paths that no task holds.
+  - URLs are paced to O(domain_urls_per_minute) per domain per minute, and a C(QuotaPerMinuteExceeded.Refresh) answer
+    waits for the next minute and sends the batch again, within O(pacing_timeout); every call is spaced to Alibaba's
+    documented calls per second.
   - Besides C(https://host/path) and C(http://host/path), O(paths) may be C(host/path) without a scheme, as Alibaba accepts.
     With O(object_type=regex) the paths are sent as written, after trimming and the host check.
 author:
@@ -46,6 +56,43 @@ options:
         origin (C(Force=true)). Alibaba ignores it for V(file).
     type: bool
     default: false
+  refreshed_after:
+    description:
+      - Skip the paths that already have a refresh task of the same O(object_type), created at or after this time, that
+        is refreshing or complete (not failed); they are returned in RV(already_refreshed). When every path is covered,
+        nothing is sent, the quota is not read, and RV(ignore:changed) is V(false). Only the paths left count against the
+        quota.
+      - An ISO 8601 date-time with a time zone, V(Z) or an offset, for example V(2026-11-30T08:00:00Z) or
+        V(2026-11-30T16:00:00+08:00) (a space may replace the V(T); seconds and a fraction are optional), or epoch
+        seconds, as a number or a string of digits (V(1764489600), V(1764489600.5), for example a file's C(stat.ctime)).
+        Anything else, a date-time without a time zone included, fails naming the value before any call. An empty
+        string is the same as not setting it.
+      - Alibaba keeps tasks for 3 days. An older time is moved to 3 days ago (less 5 minutes) with a warning; tasks
+        created before that are unknown, so their paths are refreshed again.
+      - Give the time the new content was in place at the origin, the same on every re-run of a release. A task
+        created before that may have fetched the old content, so a time too early can skip a path that needs
+        refreshing, and a time too late only refreshes again. Task creation times are Alibaba's clock, to the second,
+        compared with the time as given (keep clocks right with NTP).
+      - Needs C(cdn:DescribeRefreshTasks) in the RAM policy. Tasks are looked up per domain (C(DomainName) and
+        C(ObjectType)), page by page, within 5 calls a second; for V(ignore_params), whose task type Alibaba does not
+        document, in one search over every domain's tasks of the time window.
+    type: raw
+  domain_urls_per_minute:
+    description:
+      - The account's limit of URLs refreshed per domain per minute (V(file) and V(ignore_params)); Alibaba documents
+        10,000 (1,000 in older documents and on some accounts).
+      - A batch whose domain would pass it in the current minute waits for the next minute (counted by the controller's
+        clock). A batch holds at most this many URLs of one domain.
+    type: int
+    default: 10000
+  pacing_timeout:
+    description:
+      - The longest time, in seconds from the first submission, that batches may wait for a per-minute limit
+        (O(domain_urls_per_minute), or Alibaba's C(QuotaPerMinuteExceeded.Refresh) answer). A batch that would have to
+        wait longer is not sent; the module fails, listing it in RV(not_submitted).
+      - RV(paced_seconds) says how long pacing waited.
+    type: int
+    default: 600
 seealso:
   - module: cdnops.cdn.alicdn_refresh_info
   - name: RefreshObjectCaches API reference
@@ -80,6 +127,14 @@ EXAMPLES = r"""
 - name: Show the task IDs
   ansible.builtin.debug:
     var: refresh.task_ids
+
+- name: Refresh what a release changed; a re-run sends only what no task since the release has refreshed
+  cdnops.cdn.alicdn_refresh:
+    paths: "{{ release_urls }}"
+    refreshed_after: "{{ release_started_at }}"    # for example 2026-11-30T08:00:00Z
+    domain_urls_per_minute: 1000                    # the account's limit, if lower than 10,000
+  delegate_to: localhost
+  run_once: true
 
 - name: Set the credentials once for every cdnops.cdn module of the play
   module_defaults:
@@ -122,9 +177,17 @@ batches:
       type: str
       sample: '17532441324'
     request_id:
-      description: Alibaba's C(RequestId) of the call, for support tickets. V(null) in check mode.
+      description: Alibaba's C(RequestId) of the call, for support tickets. V(null) in check mode and when the answer
+        was lost.
       type: str
       sample: D61E4801-EAFF-4A63-AAE1-FBF6CE1CFD1C
+    recovery:
+      description:
+        - V(null) for a call that was answered.
+        - V(found) when the call's answer was lost and C(DescribeRefreshTasks) found the tasks that hold its paths
+          (RV(batches[].task_id) lists them); the module warns.
+      type: str
+      sample: found
 task_ids:
   description: Every refresh task ID, once each.
   returned: always
@@ -139,6 +202,36 @@ not_submitted:
   returned: always
   type: list
   elements: str
+unconfirmed:
+  description:
+    - Paths sent in a call whose answer was lost, when the module could not find out whether a task holds them (the
+      lookup failed, or JD's second try was lost too). They may or may not be refreshed; the module fails, and
+      RV(ignore:changed) is V(true) as they may have been.
+    - They are in neither RV(not_submitted) nor RV(batches).
+  returned: always
+  type: list
+  elements: str
+already_refreshed:
+  description:
+    - With O(refreshed_after), the paths that were not submitted because a task of the same O(object_type) created at
+      or after it holds them (refreshing or complete), in the order of RV(paths). Empty without O(refreshed_after).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    path:
+      description: The normalised path.
+      type: str
+      sample: https://www.example.com/index.html
+    task_ids:
+      description: The IDs of the tasks that hold it, newest first.
+      type: list
+      elements: str
+      sample: ['17532441324']
+    created:
+      description: When the newest of them was created, UTC ISO 8601.
+      type: str
+      sample: '2026-11-30T08:00:02Z'
 already_queued:
   description: Paths the vendor reported as already queued. Always empty for Alibaba, which has no such answer.
   returned: always
@@ -171,8 +264,10 @@ quota:
       type: str
       returned: when the quota could not be read
 tasks:
-  description: The state of every task when the module stopped waiting.
-  returned: when O(wait=true) and something was submitted
+  description:
+    - The state of every task when the module stopped waiting.
+    - With O(refreshed_after), the tasks of RV(already_refreshed) that were still refreshing are waited for too.
+  returned: when O(wait=true) and something was submitted or is still refreshing
   type: list
   elements: dict
   contains:
@@ -202,8 +297,8 @@ tasks:
       type: list
       elements: str
 failed_paths:
-  description: Every path whose refresh failed.
-  returned: when O(wait=true) and something was submitted
+  description: Every path of RV(paths) whose refresh failed.
+  returned: when O(wait=true) and something was submitted or is still refreshing
   type: list
   elements: str
 api_calls:
@@ -217,7 +312,9 @@ retries:
   type: int
   sample: 0
 paced_seconds:
-  description: Seconds spent waiting to keep the calls within the vendor's documented calls per second.
+  description:
+    - Seconds spent waiting to keep the calls within the vendor's documented calls per second and, for Alibaba, the
+      URLs per domain per minute (O(ignore:domain_urls_per_minute), C(QuotaPerMinuteExceeded.Refresh)).
   returned: always
   type: float
   sample: 0.0

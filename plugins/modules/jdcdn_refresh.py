@@ -19,7 +19,12 @@ description:
     queued and found those that are; these are returned in RV(already_queued), not as submitted, and do not fail the
     task. This costs one call when nothing is queued and at most 2n-1 calls for a batch of n paths.
   - It can wait for the tasks to finish (polling C(POST /api/refreshQuery), one call per task) and fails naming the paths
-    whose refresh failed.
+    whose refresh failed. Paths JD reports as already queued cannot be waited for (JD does not say which task holds
+    them), so with O(wait=true) the module warns about them instead of claiming they finished.
+  - A call whose answer was lost (the connection dropped or timed out after the request was sent, HTTP 5xx, status -1)
+    is sent once more, never split. A task ID means the lost call was not accepted; status 47 means it was, and its
+    paths are reported as submitted with the task ID unknown (RV(batches[].recovery) V(queued), and a warning). JD has
+    no lookup by URL to do better. This costs one call more per lost answer.
   - If a call fails part way, the result still lists the batches that were submitted (with their task IDs) and the paths
     that were not, so nothing is lost silently.
 author:
@@ -120,6 +125,14 @@ batches:
     request_id:
       description: Always V(null); JD's legacy API has no request ID.
       type: str
+    recovery:
+      description:
+        - V(null) for a call that was answered.
+        - V(queued) when the call's answer was lost and sending it once more was refused with status 47 (already
+          queued), which means the lost call was accepted. JD has no lookup to tell its task ID, so
+          RV(batches[].task_id) is V(null), the module warns, and O(wait) cannot wait for it.
+      type: str
+      sample: queued
 task_ids:
   description: Every refresh task ID, once each.
   returned: always
@@ -131,6 +144,15 @@ not_submitted:
     - Every validated path that was not submitted, whatever stopped the run (a failed call, the quota check, wrong
       credentials, an invalid path elsewhere in the list). Empty on success and in check mode.
     - To finish the job, run the module again with O(paths) set to this list.
+  returned: always
+  type: list
+  elements: str
+unconfirmed:
+  description:
+    - Paths sent in a call whose answer was lost, when the module could not find out whether a task holds them (the
+      lookup failed, or JD's second try was lost too). They may or may not be refreshed; the module fails, and
+      RV(ignore:changed) is V(true) as they may have been.
+    - They are in neither RV(not_submitted) nor RV(batches).
   returned: always
   type: list
   elements: str
@@ -193,7 +215,9 @@ retries:
   type: int
   sample: 0
 paced_seconds:
-  description: Seconds spent waiting to keep the calls within the vendor's documented calls per second.
+  description:
+    - Seconds spent waiting to keep the calls within the vendor's documented calls per second and, for Alibaba, the
+      URLs per domain per minute (O(ignore:domain_urls_per_minute), C(QuotaPerMinuteExceeded.Refresh)).
   returned: always
   type: float
   sample: 0.0

@@ -180,3 +180,82 @@ def test_limits_and_rules_are_declared():
     assert client.call_limit('refresh', 'regex') == (1, 10)
     assert client.call_limit('prefetch', 'file') == (100, 10)
     assert client.rules.bare_host and client.rules.raw_types == frozenset(['regex'])
+
+
+# -- DescribeRefreshTasks searches (issue 9) --------------------------------------------------------------------
+
+
+class PagingTransport:
+    """Answers DescribeRefreshTasks with `pages` in turn ({'rows': [...], 'total': n}) and records the parameters."""
+
+    clock = staticmethod(lambda: NOW)
+
+    def __init__(self, pages):
+        self.pages = list(pages)
+        self.searches = []
+
+    def call(self, action, prepare, parse, mutating=False):
+        request = prepare()
+        query = dict(part.split('=', 1) for part in (request['url'].split('?', 1)[1] + '&' + request['data']).split('&'))
+        self.searches.append({name: value for name, value in query.items() if name in SEARCH_PARAMETERS})
+        page = self.pages.pop(0)
+        return dict(Tasks=dict(CDNTask=page['rows']), PageSize=page.get('size', 100), TotalCount=page['total'])
+
+
+NOW = calendar.timegm((2026, 11, 30, 12, 0, 0))
+SEARCH_PARAMETERS = ('ObjectType', 'DomainName', 'PageNumber', 'PageSize', 'StartTime', 'EndTime', 'ObjectPath')
+
+
+def row(task_id, path, object_type='file', status='Complete', created='2026-11-30T11:59:00Z'):
+    return dict(TaskId=task_id, ObjectPath=path, ObjectType=object_type, Status=status, Process='100%',
+                CreationTime=created, Description='Origin Timeout' if status == 'Failed' else '')
+
+
+def searching_client(pages):
+    return _alicdn.AlicdnClient(PagingTransport(pages), 'https://cdn.aliyuncs.com', dict(access_key_id='id', access_key_secret='s'))
+
+
+def test_a_search_reads_every_page_and_stops_at_the_total():
+    rows = [row(str(n // 100), 'http://a.com/%d' % n) for n in range(250)]
+    client = searching_client([dict(rows=rows[:100], total=250), dict(rows=rows[100:200], total=250),
+                               dict(rows=rows[200:], total=250)])
+    tasks = client.find_tasks('refresh', 'file', domain=['a.com'], since=NOW - 3600)
+    assert [len(task['paths']) for task in tasks] == [100, 100, 50]
+    searches = client.transport.searches
+    assert [search['PageNumber'] for search in searches] == ['1', '2', '3']
+    assert searches[0] == dict(ObjectType='file', DomainName='a.com', PageNumber='1', PageSize='100',
+                               StartTime='2026-11-30T11%3A00%3A00Z', EndTime='2026-11-30T12%3A05%3A00Z')
+
+
+def test_rows_that_move_to_the_next_page_are_read_once_and_a_full_last_page_ends_the_search():
+    first = [row('2', 'http://a.com/%d' % n) for n in range(100)]
+    second = [row('2', 'http://a.com/99')] + [row('1', 'http://a.com/x%d' % n) for n in range(99)]
+    client = searching_client([dict(rows=first, total=200), dict(rows=second, total=200)])
+    (newer, older) = client.find_tasks('refresh', 'file', domain='a.com', since=NOW - 3600)
+    assert len(newer['paths']) == 100 and len(older['paths']) == 99
+    assert len(client.transport.searches) == 2
+
+
+def test_rows_of_another_type_domain_or_older_than_since_are_dropped():
+    rows = [row('1', 'http://a.com/1'), row('2', 'http://b.com/1'), row('3', 'http://a.com/2', object_type='directory'),
+            row('4', 'http://a.com/3', created='2026-11-30T10:00:00Z')]
+    client = searching_client([dict(rows=rows, total=4)])
+    assert [task['task_id'] for task in client.find_tasks('refresh', 'file', domain='a.com', since=NOW - 3600)] == ['1']
+
+
+def test_ignore_params_is_one_search_without_type_or_domain_and_keeps_rows_of_no_documented_type():
+    rows = [row('1', 'http://a.com/1', object_type='ignoreparams'), row('2', 'http://a.com/2', object_type='file'),
+            row('3', 'https://c.com:8443/1', object_type='IgnoreParams'), row('4', 'http://z.com/1', object_type='x')]
+    client = searching_client([dict(rows=rows, total=4)])
+    tasks = client.find_tasks('refresh', 'ignore_params', domain=['a.com', 'c.com'], since=NOW - 3600)
+    assert [task['task_id'] for task in tasks] == ['1', '3']
+    (search,) = client.transport.searches
+    assert 'ObjectType' not in search and 'DomainName' not in search
+
+
+def test_the_lookup_is_declared_with_its_window_and_the_per_minute_limit():
+    client = searching_client([])
+    assert client.finds_tasks and client.task_history == 3 * 24 * 3600
+    assert client.per_minute_types == {'refresh': ('file', 'ignore_params')}
+    assert 'QuotaPerMinuteExceeded.Refresh' in client.per_minute_codes
+    assert client.now() == NOW      # the transport's clock, for EndTime and the signature's Timestamp

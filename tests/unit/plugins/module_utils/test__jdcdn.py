@@ -188,17 +188,53 @@ def test_a_refusal_is_retried(sandbox):
 
 
 @pytest.mark.parametrize('kind', ['busy', 'error5xx', 'drop'])
-def test_a_fault_that_may_follow_processing_is_retried_only_when_reading(sandbox, kind):
+def test_a_fault_that_may_follow_processing_is_sent_once_more_never_split(sandbox, kind):
+    # These faults come before processing: the call sent once more creates the task. Reads are retried as usual.
     waits = []
     client = client_for(sandbox.url, waits=waits)
     sandbox.inject_fault(vendor='jdcdn', action='refresh', kind=kind, times=1)
-    with pytest.raises((ApiError, NetworkError)) as info:
-        submit(client, 'file', ['http://www.example.com/a.css'])
-    assert info.value.ambiguous and len(sandbox.requests) == 1 and waits == []
-    task_id = submit(client, 'file', ['http://www.example.com/b.css'])['task_id']
+    result = submit(client, 'file', ['http://www.example.com/a.css'])
+    assert result['task_id'] and len(refresh_calls(sandbox)) == 2 and len(waits) == 1
+    assert [row['urls'] for row in sandbox.tasks['jdcdn']] == [['http://www.example.com/a.css']]
     sandbox.inject_fault(vendor='jdcdn', action='refreshQuery', kind=kind, times=2)
-    assert client.read_tasks('refresh', [task_id])[0]['task_id'] == task_id
-    assert len(waits) == 2
+    assert client.read_tasks('refresh', [result['task_id']])[0]['task_id'] == result['task_id']
+    assert len(waits) == 3
+
+
+def test_a_lost_answer_then_47_means_the_lost_call_was_accepted(sandbox):
+    sandbox.set_config(task_delay=30)
+    client = client_for(sandbox.url)
+    urls = ['http://www.example.com/%d.css' % number for number in range(100)]
+    sandbox.inject_fault(vendor='jdcdn', action='refresh', kind='lost', times=1)
+    submission = client.submit(dict(operation='refresh', object_type='file', paths=urls))
+    assert submission == dict(already_queued=[], accepted=[
+        dict(task_id=None, task_ids=[], request_id=None, paths=urls, recovery='queued')])
+    assert [(call['fault'], call['code']) for call in refresh_calls(sandbox)] == [('lost', 0), (None, 47)]
+    assert [row['urls'] for row in sandbox.tasks['jdcdn']] == [urls]
+
+
+def test_two_lost_answers_are_unconfirmed_after_two_calls(sandbox):
+    sandbox.set_config(task_delay=30)
+    client = client_for(sandbox.url)
+    sandbox.inject_fault(vendor='jdcdn', action='refresh', kind='drop', times=2)
+    with pytest.raises(NetworkError) as info:
+        client.submit(dict(operation='refresh', object_type='file', paths=['http://www.example.com/a.css']))
+    assert info.value.ambiguous and 'sent again after a lost answer' in str(info.value)
+    assert len(refresh_calls(sandbox)) == 2
+
+
+def test_an_error_while_splitting_keeps_what_was_accepted(sandbox):
+    sandbox.set_config(task_delay=30)
+    client = client_for(sandbox.url)
+    urls = ['http://www.example.com/%d.css' % number for number in range(10)]
+    submit(client, 'file', [urls[3]])
+    # calls: 10 -> 47, 5 -> 47, 2 (0, 1) -> accepted, 3 (2, 3, 4) -> refused for good (status 1)
+    sandbox.inject_fault(vendor='jdcdn', action='refresh', kind='quota', nth=4)
+    with pytest.raises(ApiError) as info:
+        client.submit(dict(operation='refresh', object_type='file', paths=urls))
+    assert info.value.code == 1
+    assert [accepted['paths'] for accepted in info.value.submitted['accepted']] == [urls[:2]]
+    assert info.value.submitted['already_queued'] == []
 
 
 def test_retries_are_bounded(sandbox):
@@ -327,7 +363,7 @@ class NotJsonHandler(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.mark.parametrize('status, attempts', [(502, 1), (200, 1)])
+@pytest.mark.parametrize('status, attempts', [(502, 2), (200, 1)])   # a 502 may follow processing: sent once more
 def test_non_json_answer_is_an_error_not_a_traceback(status, attempts):
     handler = type('Handler', (NotJsonHandler,), dict(status=status))
     server = ThreadingHTTPServer(('127.0.0.1', 0), handler)

@@ -23,6 +23,7 @@ def returns(module):
 @pytest.mark.parametrize('key, modules', [
     ('error', ALL_MODULES),
     ('not_submitted', SUBMIT_MODULES),
+    ('unconfirmed', SUBMIT_MODULES),
     ('api_calls', SUBMIT_MODULES),
     ('retries', SUBMIT_MODULES),
     ('paced_seconds', SUBMIT_MODULES),
