@@ -98,6 +98,14 @@ batches:
     request_id:
       description: Always V(null); JD's legacy API has no request ID.
       type: str
+    recovery:
+      description:
+        - V(null) for a call that was answered.
+        - V(queued) when the call's answer was lost and sending it once more was refused with status 47 (already
+          queued), which means the lost call was accepted. JD has no lookup to tell its task ID, so
+          RV(batches[].task_id) is V(null), the module warns, and O(wait) cannot wait for it.
+      type: str
+      sample: queued
 task_ids:
   description: Every prefetch task ID, once each.
   returned: always
@@ -171,10 +179,21 @@ retries:
   type: int
   sample: 0
 paced_seconds:
-  description: Seconds spent waiting to keep the calls within the vendor's documented calls per second.
+  description:
+    - Seconds spent waiting to keep the calls within the vendor's documented calls per second and, for Alibaba, the
+      URLs per domain per minute (O(ignore:domain_urls_per_minute), C(QuotaPerMinuteExceeded.Refresh)).
   returned: always
   type: float
   sample: 0.0
+unconfirmed:
+  description:
+    - Paths sent in a call whose answer was lost, when the module could not find out whether a task holds them (the
+      lookup failed, or JD's second try was lost too). They may or may not be refreshed; the module fails, and
+      RV(ignore:changed) is V(true) as they may have been.
+    - They are in neither RV(not_submitted) nor RV(batches).
+  returned: always
+  type: list
+  elements: str
 error:
   description:
     - What stopped the module, so that a playbook can branch on it without parsing RV(ignore:msg).
