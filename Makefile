@@ -32,6 +32,11 @@ export XDG_STATE_HOME      := $(STATE)/xdg/state
 export ANSIBLE_HOME        := $(STATE)/ansible
 export ANSIBLE_LOCAL_TEMP  := $(STATE)/ansible/tmp
 export ANSIBLE_REMOTE_TEMP := $(STATE)/ansible/remote_tmp
+# pip runs `rustc --version` for its user agent; without a ~/.rustup, rustup's rustc proxy would create
+# ~/.rustup/settings.toml (and find no toolchain either way)
+ifeq ($(origin RUSTUP_HOME)$(wildcard $(HOME)/.rustup),undefined)
+export RUSTUP_HOME := $(STATE)/rustup
+endif
 
 IN_TREE  = hacking/in-tree.sh
 # the venv of each name in CORES, for a shell loop: "$${!core}"
@@ -62,12 +67,13 @@ tree:  ## copy the collection to $TREE/ansible_collections/cdnops/cdn
 	@hacking/tree.sh '$(TREE)'
 
 test: venv-newest $(addprefix venv-,$(CORES))  ## every stage: lint sanity units sandbox-tests integration
-	@failed=; for s in lint sanity units sandbox-tests integration; do \
-	  t=$$SECONDS; echo "=== make $$s"; \
-	  $(MAKE) --no-print-directory $$s || failed="$$failed $$s"; \
-	  echo "=== make $$s: $$((SECONDS - t))s"; \
-	done; \
-	if [ -n "$$failed" ]; then echo "=== FAILED:$$failed"; exit 1; fi; echo "=== all stages passed"
+	@failed=; t0=$$SECONDS; for s in lint sanity units sandbox-tests integration; do \
+	  echo "=== make $$s"; \
+	  TIMEFORMAT="=== make $$s: %0Rs (CPU: %0Us user, %0Ss system)"; \
+	  time $(MAKE) --no-print-directory $$s || failed="$$failed $$s"; \
+	done 2>&1; \
+	if [ -n "$$failed" ]; then echo "=== FAILED:$$failed ($$((SECONDS - t0))s)"; exit 1; fi; \
+	echo "=== all stages passed ($$((SECONDS - t0))s)"
 
 lint: venv-newest tree  ## ansible-lint (production, offline), antsibull-docs and antsibull-changelog lint
 	@rc=0; \

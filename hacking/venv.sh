@@ -61,5 +61,6 @@ else
   "${pip[@]}" install -q "${REQS[@]/#/--requirement=}" --constraint="$CONSTRAINTS"
 fi
 echo "$STAMP" > "$VENV/.stamp"
-version=$("$VENV/bin/ansible" --version)   # not `| head -1`: under pipefail, ansible's EPIPE would fail the build
-echo "venv.sh: ${version%%$'\n'*}"
+# (not `ansible --version | head -1`: under pipefail, ansible's EPIPE on the closed pipe failed the build)
+echo "venv.sh: $("$VENV/bin/python" -c 'import sys; from ansible.release import __version__ as v
+print("ansible-core %s, Python %d.%d" % ((v,) + sys.version_info[:2]))')"
