@@ -98,6 +98,14 @@ batches:
     request_id:
       description: Always V(null); JD's legacy API has no request ID.
       type: str
+    recovery:
+      description:
+        - V(null) for a call that was answered.
+        - V(queued) when the call's answer was lost and sending it once more was refused with status 47 (already
+          queued), which means the lost call was accepted. JD has no lookup to tell its task ID, so
+          RV(batches[].task_id) is V(null), the module warns, and O(wait) cannot wait for it.
+      type: str
+      sample: queued
 task_ids:
   description: Every prefetch task ID, once each.
   returned: always
@@ -109,6 +117,15 @@ not_submitted:
     - Every validated path that was not submitted, whatever stopped the run (a failed call, the quota check, wrong
       credentials, an invalid path elsewhere in the list). Empty on success and in check mode.
     - To finish the job, run the module again with O(paths) set to this list.
+  returned: always
+  type: list
+  elements: str
+unconfirmed:
+  description:
+    - Paths sent in a call whose answer was lost, when the module could not find out whether a task holds them (the
+      lookup failed, or JD's second try was lost too). A task may or may not hold them; the module fails, and
+      RV(ignore:changed) is V(true) as one may.
+    - They are in neither RV(not_submitted) nor RV(batches).
   returned: always
   type: list
   elements: str
@@ -171,7 +188,9 @@ retries:
   type: int
   sample: 0
 paced_seconds:
-  description: Seconds spent waiting to keep the calls within the vendor's documented calls per second.
+  description:
+    - Seconds spent waiting to keep within the vendor's documented limits, calls per second and, for Alibaba
+      refreshes, URLs per domain per minute (O(ignore:domain_urls_per_minute), C(QuotaPerMinuteExceeded.Refresh)).
   returned: always
   type: float
   sample: 0.0
