@@ -126,14 +126,15 @@ batches:
       type: str
       sample: '17532441324'
     request_id:
-      description: Alibaba's C(RequestId) of the call, for support tickets. V(null) in check mode.
+      description: Alibaba's C(RequestId) of the call, for support tickets. V(null) in check mode and when the answer
+        was lost.
       type: str
       sample: D61E4801-EAFF-4A63-AAE1-FBF6CE1CFD1C
     recovery:
       description:
         - V(null) for a call that was answered.
-        - V(found) when the call's answer was lost and C(DescribeRefreshTasks) found the tasks that hold its paths
-          (RV(batches[].task_id) lists them); the module warns.
+        - V(found) when the call's answer was lost and C(DescribeRefreshTasks) found the tasks that hold its URLs
+          (RV(batches[].task_id) lists them); the module warns. Only the URLs no task holds are sent again, once.
       type: str
       sample: found
 task_ids:
@@ -147,6 +148,15 @@ not_submitted:
     - Every validated path that was not submitted, whatever stopped the run (a failed call, the quota check, wrong
       credentials, an invalid path elsewhere in the list). Empty on success and in check mode.
     - To finish the job, run the module again with O(paths) set to this list.
+  returned: always
+  type: list
+  elements: str
+unconfirmed:
+  description:
+    - Paths sent in a call whose answer was lost, when the module could not find out whether a task holds them (the
+      lookup failed, or JD's second try was lost too). A task may or may not hold them; the module fails, and
+      RV(ignore:changed) is V(true) as one may.
+    - They are in neither RV(not_submitted) nor RV(batches).
   returned: always
   type: list
   elements: str
@@ -230,8 +240,8 @@ retries:
   sample: 0
 paced_seconds:
   description:
-    - Seconds spent waiting to keep the calls within the vendor's documented calls per second and, for Alibaba, the
-      URLs per domain per minute (O(ignore:domain_urls_per_minute), C(QuotaPerMinuteExceeded.Refresh)).
+    - Seconds spent waiting to keep within the vendor's documented limits, calls per second and, for Alibaba
+      refreshes, URLs per domain per minute (O(ignore:domain_urls_per_minute), C(QuotaPerMinuteExceeded.Refresh)).
   returned: always
   type: float
   sample: 0.0
@@ -244,15 +254,6 @@ credential_source:
   returned: when credentials were found, also on failure
   type: str
   sample: "profile 'prod' of /home/deploy/.aliyun/config.json + AssumeRole acs:ram::123456789012:role/cdn-refresh"
-unconfirmed:
-  description:
-    - Paths sent in a call whose answer was lost, when the module could not find out whether a task holds them (the
-      lookup failed, or JD's second try was lost too). They may or may not be refreshed; the module fails, and
-      RV(ignore:changed) is V(true) as they may have been.
-    - They are in neither RV(not_submitted) nor RV(batches).
-  returned: always
-  type: list
-  elements: str
 error:
   description:
     - What stopped the module, so that a playbook can branch on it without parsing RV(ignore:msg).

@@ -205,8 +205,8 @@ not_submitted:
 unconfirmed:
   description:
     - Paths sent in a call whose answer was lost, when the module could not find out whether a task holds them (the
-      lookup failed, or JD's second try was lost too). They may or may not be refreshed; the module fails, and
-      RV(ignore:changed) is V(true) as they may have been.
+      lookup failed, or JD's second try was lost too). A task may or may not hold them; the module fails, and
+      RV(ignore:changed) is V(true) as one may.
     - They are in neither RV(not_submitted) nor RV(batches).
   returned: always
   type: list
@@ -313,8 +313,8 @@ retries:
   sample: 0
 paced_seconds:
   description:
-    - Seconds spent waiting to keep the calls within the vendor's documented calls per second and, for Alibaba, the
-      URLs per domain per minute (O(ignore:domain_urls_per_minute), C(QuotaPerMinuteExceeded.Refresh)).
+    - Seconds spent waiting to keep within the vendor's documented limits, calls per second and, for Alibaba
+      refreshes, URLs per domain per minute (O(ignore:domain_urls_per_minute), C(QuotaPerMinuteExceeded.Refresh)).
   returned: always
   type: float
   sample: 0.0

@@ -120,6 +120,15 @@ not_submitted:
   returned: always
   type: list
   elements: str
+unconfirmed:
+  description:
+    - Paths sent in a call whose answer was lost, when the module could not find out whether a task holds them (the
+      lookup failed, or JD's second try was lost too). A task may or may not hold them; the module fails, and
+      RV(ignore:changed) is V(true) as one may.
+    - They are in neither RV(not_submitted) nor RV(batches).
+  returned: always
+  type: list
+  elements: str
 already_queued:
   description:
     - URLs JD refused with status 47 because a prefetch of them was already queued. They were not submitted again, and
@@ -180,20 +189,11 @@ retries:
   sample: 0
 paced_seconds:
   description:
-    - Seconds spent waiting to keep the calls within the vendor's documented calls per second and, for Alibaba, the
-      URLs per domain per minute (O(ignore:domain_urls_per_minute), C(QuotaPerMinuteExceeded.Refresh)).
+    - Seconds spent waiting to keep within the vendor's documented limits, calls per second and, for Alibaba
+      refreshes, URLs per domain per minute (O(ignore:domain_urls_per_minute), C(QuotaPerMinuteExceeded.Refresh)).
   returned: always
   type: float
   sample: 0.0
-unconfirmed:
-  description:
-    - Paths sent in a call whose answer was lost, when the module could not find out whether a task holds them (the
-      lookup failed, or JD's second try was lost too). They may or may not be refreshed; the module fails, and
-      RV(ignore:changed) is V(true) as they may have been.
-    - They are in neither RV(not_submitted) nor RV(batches).
-  returned: always
-  type: list
-  elements: str
 error:
   description:
     - What stopped the module, so that a playbook can branch on it without parsing RV(ignore:msg).

@@ -19,7 +19,7 @@ import pytest
 import cdn_sandbox  # tests/sandbox, on sys.path through conftest.py
 
 from ansible_collections.cdnops.cdn.plugins.module_utils import _alicdn
-from ansible_collections.cdnops.cdn.plugins.modules import alicdn_refresh
+from ansible_collections.cdnops.cdn.plugins.modules import alicdn_prefetch, alicdn_refresh
 from ansible_collections.cdnops.cdn.tests.unit.plugins.conftest import ALICDN_KEY_ID, ALICDN_SECRET
 from ansible_collections.cdnops.cdn.tests.unit.plugins.modules.clock import FakeClock, minute_start, use_clock
 from ansible_collections.cdnops.cdn.tests.unit.plugins.modules.utils import run_module
@@ -387,3 +387,18 @@ def test_a_failed_lookup_for_refreshed_after_sends_nothing(sandbox):
     assert 'looking for tasks created after refreshed_after failed, so nothing was sent' in result['msg']
     assert result['not_submitted'] == urls(3) and calls(sandbox, 'RefreshObjectCaches') == []
     assert result['error']['action'] == 'DescribeRefreshTasks'
+
+
+def test_a_lost_prefetch_answer_is_found_among_the_preload_tasks(sandbox):
+    sandbox.inject_fault(vendor='alicdn', action='PushObjectCache', kind='lost', times=1)
+    args = dict(paths=urls(150), endpoint=sandbox.url, access_key_id=ALICDN_KEY_ID, access_key_secret=ALICDN_SECRET)
+    result, dummy = run_module(alicdn_prefetch, args)
+
+    assert not result.get('failed') and result['changed'] and result['not_submitted'] == []
+    assert len(calls(sandbox, 'PushObjectCache')) == 2                  # 100 + 50, one of them lost, none sent twice
+    lookups = calls(sandbox, 'DescribeRefreshTasks')
+    assert lookups and all(call['params']['ObjectType'] == 'preload' for call in lookups)
+    rows = [row['ObjectPath'] for row in sandbox.tasks['alicdn'] if row['ObjectType'] == 'preload']
+    assert sorted(rows) == sorted(urls(150))
+    assert [batch['recovery'] for batch in result['batches']].count('found') >= 1
+    assert sorted(path for batch in result['batches'] for path in batch['paths']) == sorted(urls(150))
