@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make demo: deploy a small static site to four local "web hosts" and refresh on the CDN exactly what changed.
+# make demo: deploy a small static site to four local "web hosts", refresh on the CDN exactly what changed, wait until
+# the refresh is complete, then prefetch it; then show a failed refresh that a re-run finishes, without local state.
 #
 # By default both CDNs are the collection's sandbox (tests/sandbox/), started here and stopped on exit.
 # To use a real vendor, give its endpoint and credentials in the environment, and the base URL of a site
@@ -63,6 +64,7 @@ if [ -n "${DEMO_JDCDN_BASE_URL:-}" ]; then base_urls+=(-e "demo_jdcdn_base_url=$
 
 cd "$DEMO"   # for ansible.cfg
 deploy() { ansible-playbook deploy.yml "${base_urls[@]}" "$@"; }
+alicdn_sandbox() { [ -n "$sandbox" ] && [ "$ALICDN_ENDPOINT" = "$sandbox" ]; }
 received() {
   if [ -n "$sandbox" ] && [ "$ALICDN_ENDPOINT" = "$sandbox" ] && [ "$JDCDN_ENDPOINT" = "$sandbox" ]; then
     printf '%sThe CDN APIs received:%s\n' "$bold" "$plain"
@@ -70,7 +72,7 @@ received() {
   fi
 }
 
-heading "1. First deploy (release 1): every file is new, so every file is refreshed, once per CDN"
+heading "1. First deploy (release 1): every file is new, so every file is refreshed, once per CDN, then prefetched"
 deploy -e demo_release=1
 received
 
@@ -78,8 +80,36 @@ heading "2. The same deploy again: nothing changed, so nothing is refreshed"
 deploy -e demo_release=1
 received
 
-heading "3. Release 2: index.html and js/app.js change; only those two are refreshed"
+heading "3. Release 2: index.html and js/app.js change; only those two are refreshed, then prefetched"
 deploy -e demo_release=2
 received
 
-heading "Done: 3 deploys to 4 hosts; each CDN got one refresh call per deploy that changed files, none otherwise"
+# Re-runs: with a release time the role asks Alibaba which paths a refresh task since then already covers, so a
+# re-run finishes what a failed run left and a re-run after a successful one sends nothing. Shown on the Alibaba hosts:
+# JD has no lookup of earlier tasks, so a re-run sends JD every path again.
+release_time=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+recovery=(--limit alicdn_sites -e demo_release=3 -e "cdn_refresh_release_time=$release_time")
+heading "4. Release 3 on the Alibaba hosts, release time $release_time; Alibaba refuses the refresh, so the deploy fails"
+if alicdn_sandbox; then
+  python - "$sandbox" <<'PY'
+import json, sys, urllib.request
+fault = {'vendor': 'alicdn', 'action': 'RefreshObjectCaches', 'kind': 'quota', 'times': 1}
+urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/_sandbox/faults', json.dumps(fault).encode())).read()
+print('(the sandbox answers the next RefreshObjectCaches with QuotaExceeded.Refresh)')
+PY
+  if deploy "${recovery[@]}"; then echo "expected the deploy to fail"; exit 1; fi
+else
+  echo "(no fault to inject at a real vendor: this deploy simply refreshes)"
+  deploy "${recovery[@]}"
+fi
+received
+
+heading "5. The same deploy again: nothing changes on disk, but no Alibaba task since the release time holds the files, so they are refreshed"
+deploy "${recovery[@]}"
+received
+
+heading "6. And again: a task since the release time holds every file, so there is no refresh call and no prefetch"
+deploy "${recovery[@]}"
+received
+
+heading "Done: each CDN got one refresh call per deploy that changed files, each followed by a prefetch once it was complete; the failed refresh was finished by a re-run"

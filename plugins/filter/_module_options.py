@@ -12,8 +12,8 @@ author:
   - cdnops.cdn contributors
 description:
   - B(Internal to the cdnops.cdn.cdn_refresh role.) Its behaviour may change in any release.
-  - Pairs role variable names with their values and keeps those that are set (not null, not an empty string), as a
-    dict of module options. The option is the variable's name without C(cdn_refresh_<provider>_), or else without
+  - Pairs role variable names with their values and keeps those that are set (not null, not an empty string, not an
+    empty dict), as a dict of module options. The option is the variable's name without C(cdn_refresh_<provider>_), or else without
     C(cdn_refresh_) (C(cdn_refresh_alicdn_endpoint) and C(cdn_refresh_timeout) give C(endpoint) and C(timeout)). When
     both forms give the same option, the provider's own variable wins.
   - The role uses the dict as C(module_defaults) for its module tasks, so a variable that is not set leaves the
@@ -31,7 +31,8 @@ options:
     elements: raw
     required: true
   provider:
-    description: The provider whose options these are (C(alicdn) or C(jdcdn)).
+    description: The provider whose options these are (C(alicdn) or C(jdcdn)), or a module's own prefix
+      (C(alicdn_prefetch) for C(cdn_refresh_alicdn_prefetch_area) and the other options of that module alone).
     type: str
     required: true
 """
@@ -54,13 +55,15 @@ _value:
   sample: {endpoint: "https://cdn.aliyuncs.com", timeout: 60}
 """
 
+from collections.abc import Mapping
+
 from ansible.errors import AnsibleFilterError
 
 PREFIX = 'cdn_refresh_'
 
 
 def _unset(value):
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or (isinstance(value, str) and not value.strip()) or (isinstance(value, Mapping) and not value)
 
 
 def module_options(names, values, provider):

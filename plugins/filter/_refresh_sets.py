@@ -12,9 +12,10 @@ author:
   - cdnops.cdn contributors
 description:
   - B(Internal to the cdnops.cdn.cdn_refresh role.) Its behaviour may change in any release.
-  - Reads C(cdn_refresh_paths), C(cdn_refresh_provider), C(cdn_refresh_base_url) and C(cdn_refresh_object_type) of
-    every host of the input from O(hostvars). A host without its own provider, base URL or object type gets
-    O(provider), O(base_url) or O(object_type). The paths of O(own_host) are O(own_paths).
+  - Reads C(cdn_refresh_paths), C(cdn_refresh_provider), C(cdn_refresh_base_url), C(cdn_refresh_object_type),
+    C(cdn_refresh_prefetch) and C(cdn_refresh_release_time) of every host of the input from O(hostvars). A host
+    without its own provider, base URL, object type, prefetch or release time gets O(provider), O(base_url),
+    O(object_type), O(prefetch) or O(release_time). The paths of O(own_host) are O(own_paths).
   - A string is one path per line (lines trimmed, blank lines skipped). A list holds strings, dicts
     C({path, object_type}) and lists. A dict with C(path) is one such item; a dict without it maps object types to
     lists of paths.
@@ -22,6 +23,12 @@ description:
     host's base URL (C(index.html), C(/index.html) and C(./index.html) alike); C(//host/x) gets the base URL's
     scheme. A host whose relative paths have no base URL is a problem, never a guess.
   - Merges the paths per provider and object type, de-duplicated in the order first seen.
+  - A set's C(refreshed_after) is the latest release time of the hosts that ask for it (a task created after it
+    covers every host's change), or null when one of them has none (then everything is refreshed).
+  - What each asking host wants prefetched after the refresh, from C(cdn_refresh_prefetch) - V(true), its file
+    URLs (never its directories, regular expressions or ignore_params paths), or a list (or lines) of pages joined to
+    its base URL like its paths - is returned as requests that the filter C(_prefetch_sets) resolves once the refresh
+    is done. A path with C(*) cannot be prefetched and is a problem.
 positional: _input, hostvars
 options:
   _input:
@@ -49,6 +56,14 @@ options:
     description: The C(cdn_refresh_object_type) the role sees, for hosts without their own.
     type: str
     default: file
+  prefetch:
+    description: The C(cdn_refresh_prefetch) the role sees, for hosts without their own (a boolean, or paths).
+    type: raw
+    default: false
+  release_time:
+    description: The C(cdn_refresh_release_time) the role sees, for hosts without their own (an ISO 8601 date-time
+      with a time zone, or epoch seconds).
+    type: raw
 """
 
 EXAMPLES = r"""
@@ -63,17 +78,26 @@ RETURN = r"""
 _value:
   description:
     - C(alicdn) and C(jdcdn) - the sets to refresh, one per object type (in the order file, directory, regex,
-      ignore_params), each C({object_type, paths, hosts}), C(hosts) being the number of hosts that asked for them.
+      ignore_params), each C({object_type, paths, hosts, refreshed_after}), C(hosts) being the number of hosts that
+      asked for them and C(refreshed_after) the set's release time as C(YYYY-MM-DDTHH:MM:SS[.ffffff]Z), or null.
+    - C(prefetch) - C({alicdn, jdcdn}), each a list of prefetch requests, one per asking host that wants a prefetch:
+      C({pages, refreshed_only, urls}). C(pages) are the URLs to prefetch; with C(refreshed_only) (V(true)) a page is
+      prefetched only if this run refreshed it; otherwise (a list of pages) they are prefetched if this run refreshed
+      any of C(urls), the host's refresh URLs.
+    - C(prefetch_wanted) - whether any request exists (the role then waits for the refresh).
     - C(problems) - one message per host and kind of fault, each starting with the host's name; empty when every
       host's variables allow a refresh.
     - C(hosts) - the number of hosts that asked for at least one path.
   type: dict
 """
 
+import calendar
+import datetime
 import re
 from collections.abc import Mapping
 
 from ansible.errors import AnsibleFilterError
+from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
 PROVIDERS = {'alicdn': ('file', 'directory', 'regex', 'ignore_params'), 'jdcdn': ('file', 'directory')}
 OBJECT_TYPES = ('file', 'directory', 'regex', 'ignore_params')
@@ -81,6 +105,11 @@ DICT_KEYS = ('path', 'object_type')
 SCHEME = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*://')
 BASE_URL = re.compile(r'^https?://[^/\s?#]+', re.IGNORECASE)
 SHOWN = 3   # paths quoted in a problem message
+# The forms refreshed_after takes (alicdn_refresh): ISO 8601 with a time zone, or epoch seconds.
+ISO_8601 = re.compile(r'(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?'
+                      r'(?:([Zz])|([+-])(\d{2}):?(\d{2})?)\Z')
+EPOCH = re.compile(r'\d+(?:\.\d+)?\Z')
+LATEST_EPOCH = 253402300799   # 9999-12-31T23:59:59Z
 
 
 class _Problem(Exception):
@@ -106,6 +135,84 @@ def _object_type(value, where):
     if name not in OBJECT_TYPES:
         raise _Problem('%s is %r; it must be one of %s' % (where, value, ', '.join(OBJECT_TYPES)))
     return name
+
+
+def _epoch(value):
+    """Epoch seconds (float) for a release time, or None when `value` is not one of the accepted forms.
+
+    Accepted: an ISO 8601 date-time with a time zone ('2026-11-30T08:00:00Z', '2026-11-30 16:00:00+08:00', seconds and
+    a fraction optional), epoch seconds (a number, or a string of digits with an optional fraction), or a datetime
+    with a time zone (YAML reads an unquoted date-time as one). A date-time without a time zone is refused.
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.timestamp() if value.tzinfo is not None else None
+    if isinstance(value, (int, float)):
+        return float(value) if 0 <= value <= LATEST_EPOCH else None
+    text = str(value).strip()
+    if EPOCH.match(text):
+        return _epoch(float(text))
+    match = ISO_8601.match(text)
+    if not match:
+        return None
+    year, month, day, hour, minute, second, fraction, zulu, sign, hours, minutes = match.groups()
+    fields = (int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    try:
+        datetime.datetime(*fields)
+    except ValueError:
+        return None
+    if int(hours or 0) > 18 or int(minutes or 0) > 59:
+        return None
+    offset = 0 if zulu else (1 if sign == '+' else -1) * (int(hours) * 3600 + int(minutes or 0) * 60)
+    return calendar.timegm(fields + (0, 0, 0)) - offset + (float('0.' + fraction) if fraction else 0.0)
+
+
+def _iso(epoch):
+    """'2026-11-30T08:00:00Z', or '2026-11-30T08:00:00.250000Z' with a fraction, for epoch seconds."""
+    moment = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=epoch)
+    return moment.strftime('%Y-%m-%dT%H:%M:%S' + ('.%f' if moment.microsecond else '') + 'Z')
+
+
+def _release_time(value):
+    """The epoch seconds of a host's cdn_refresh_release_time, or None when it has none; raises _Problem."""
+    if _unset(value):
+        return None
+    epoch = _epoch(value)
+    if epoch is None:
+        raise _Problem('cdn_refresh_release_time is %s, which is not a date-time with a time zone or epoch seconds; '
+                       'write it as 2026-11-30T08:00:00Z, 2026-11-30T16:00:00+08:00 or epoch seconds (1796025600)'
+                       % _short(value))
+    return epoch
+
+
+def _prefetch_spec(value):
+    """A host's cdn_refresh_prefetch: (False, []) nothing, (True, []) its refreshed file URLs, or (None, [paths]).
+
+    A string that reads as a boolean (true/false, yes/no, as `-e cdn_refresh_prefetch=true` gives it) is one;
+    any other string is one path per line. Raises _Problem for another type.
+    """
+    if value is None or isinstance(value, bool):
+        return bool(value), []
+    if isinstance(value, str):
+        if value.strip().lower() in BOOLEANS_TRUE:
+            return True, []
+        if value.strip().lower() in BOOLEANS_FALSE or not value.strip():
+            return False, []
+        return None, _lines(value)
+    if isinstance(value, (list, tuple)):
+        paths = []
+        for item in value:
+            if isinstance(item, (list, tuple)):
+                paths.extend(_prefetch_spec(item)[1])
+            elif isinstance(item, str):
+                paths.extend(_lines(item))
+            elif item is not None:
+                raise _Problem('cdn_refresh_prefetch holds %s (%s), which is not a page; give true, false, or the '
+                               'URLs or site-relative paths of the pages to prefetch' % (_short(item), type(item).__name__))
+        return None, paths
+    raise _Problem('cdn_refresh_prefetch is %s (%s); give true, false, or the URLs or site-relative paths of the pages '
+                   'to prefetch' % (_short(value), type(value).__name__))
 
 
 def _lines(text):
@@ -224,14 +331,46 @@ def _host_names(hosts):
     raise AnsibleFilterError('cdn_refresh_hosts must be a list of inventory host names, not %s' % type(hosts).__name__)
 
 
-def refresh_sets(hosts, hostvars, own_host=None, own_paths=None, provider=None, base_url=None, object_type='file'):
+def _host_prefetch(value, rows, base_url):
+    """The prefetch request of one asking host ({pages, refreshed_only, urls}), or None; raises _Problem.
+
+    value: its cdn_refresh_prefetch; rows: its refresh rows [(provider, object_type, url)]; base_url: its base URL.
+    """
+    everything, pages = _prefetch_spec(value)
+    if everything:
+        files = [url for dummy, kind, url in rows if kind == 'file' and '*' not in url]
+        return {'pages': list(dict.fromkeys(files)), 'refreshed_only': True, 'urls': []} if files else None
+    if not pages:
+        return None
+    problems = []
+    base = base_url.strip() if isinstance(base_url, str) else base_url
+    relative = [page for page in pages if not SCHEME.match(page)]
+    if relative and not (isinstance(base, str) and BASE_URL.match(base)):
+        problems.append('%d page(s) of cdn_refresh_prefetch are relative (%s) but cdn_refresh_base_url is not a URL; set '
+                        'it for this host (for example https://www.example.com) or write full URLs (https://...)'
+                        % (len(relative), _quote(relative)))
+    wild = [page for page in pages if '*' in page]
+    if wild:
+        problems.append('cdn_refresh_prefetch names %s, which cannot be prefetched: a prefetch fetches single URLs, and '
+                        'a "*" looks like a wildcard (write a "*" that is part of a file name as %%2A)' % _quote(wild))
+    if problems:
+        raise _Problem('; '.join(problems))
+    return {'pages': list(dict.fromkeys(_join(page, base) for page in pages)), 'refreshed_only': False,
+            'urls': list(dict.fromkeys(url for dummy, kind, url in rows))}
+
+
+def refresh_sets(hosts, hostvars, own_host=None, own_paths=None, provider=None, base_url=None, object_type='file',
+                 prefetch=False, release_time=None):
     """Read and merge what `hosts` ask for (see DOCUMENTATION).
 
     hosts: list of host names; hostvars: {host: {variable: value}}; the other arguments are the values the role sees.
-    Returns {'alicdn': [{'object_type', 'paths', 'hosts'}, ...], 'jdcdn': [...], 'problems': [str], 'hosts': int}.
+    Returns {'alicdn': [{'object_type', 'paths', 'hosts', 'refreshed_after'}, ...], 'jdcdn': [...],
+    'prefetch': {'alicdn': [request], 'jdcdn': [request]}, 'prefetch_wanted': bool, 'problems': [str], 'hosts': int}.
     """
     merged = {}      # (provider, object_type) -> {url: None}, insertion-ordered
     askers = {}      # (provider, object_type) -> set of host names
+    released = {}    # (provider, object_type) -> [epoch seconds or None, one per asking host]
+    requests = {'alicdn': [], 'jdcdn': []}
     problems = []
     asking = 0
     seen = set()
@@ -247,27 +386,50 @@ def refresh_sets(hosts, hostvars, own_host=None, own_paths=None, provider=None, 
                 continue
             variables = hostvars[name]
             paths = variables['cdn_refresh_paths'] if 'cdn_refresh_paths' in variables else None
+        faults, rows, request, release = [], [], None, None
         try:
             entries = _entries(paths)
-            if not entries:
-                continue   # (a host that asks for nothing needs no provider)
-            rows = _host_rows(entries, _host_value(variables, 'cdn_refresh_provider', provider),
-                              _host_value(variables, 'cdn_refresh_base_url', base_url),
-                              _host_value(variables, 'cdn_refresh_object_type', object_type))
         except _Problem as exc:
             problems.append('%s: %s' % (name, exc))
+            continue
+        if not entries:
+            continue   # (a host that asks for nothing needs no provider)
+        host_base = _host_value(variables, 'cdn_refresh_base_url', base_url)
+        try:
+            rows = _host_rows(entries, _host_value(variables, 'cdn_refresh_provider', provider), host_base,
+                              _host_value(variables, 'cdn_refresh_object_type', object_type))
+        except _Problem as exc:
+            faults.append(str(exc))
+        try:
+            request = _host_prefetch(_host_value(variables, 'cdn_refresh_prefetch', prefetch), rows, host_base)
+        except _Problem as exc:
+            faults.append(str(exc))
+        try:
+            release = _release_time(_host_value(variables, 'cdn_refresh_release_time', release_time))
+        except _Problem as exc:
+            faults.append(str(exc))
+        if faults:
+            problems.append('%s: %s' % (name, '; '.join(faults)))
             continue
         asking += 1
         for row_provider, kind, url in rows:
             merged.setdefault((row_provider, kind), {})[url] = None
-            askers.setdefault((row_provider, kind), set()).add(name)
+        for key in {(row_provider, kind) for row_provider, kind, dummy in rows}:   # (each host once per set)
+            askers.setdefault(key, set()).add(name)
+            released.setdefault(key, []).append(release)
+        if request:
+            requests[rows[0][0]].append(request)
 
-    result = {'alicdn': [], 'jdcdn': [], 'problems': problems, 'hosts': asking}
+    result = {'alicdn': [], 'jdcdn': [], 'prefetch': requests,
+              'prefetch_wanted': bool(requests['alicdn'] or requests['jdcdn']), 'problems': problems, 'hosts': asking}
     for row_provider in PROVIDERS:
         for kind in OBJECT_TYPES:
             if (row_provider, kind) in merged:
-                result[row_provider].append({'object_type': kind, 'paths': list(merged[(row_provider, kind)]),
-                                             'hosts': len(askers[(row_provider, kind)])})
+                times = released[(row_provider, kind)]
+                result[row_provider].append({
+                    'object_type': kind, 'paths': list(merged[(row_provider, kind)]),
+                    'hosts': len(askers[(row_provider, kind)]),
+                    'refreshed_after': None if None in times else _iso(max(times))})
     return result
 
 

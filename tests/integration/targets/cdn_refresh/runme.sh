@@ -153,6 +153,28 @@ env -u ALIBABA_CLOUD_ACCESS_KEY_ID -u ALIBABA_CLOUD_ACCESS_KEY_SECRET -u ALICDN_
 no_secret "$work/vars.out"
 calls --calls alicdn=1
 
+step "The credential chain's options as role variables: a named profile of an aliyun CLI file, nothing in the environment"
+cat >"$work/aliyun.json" <<JSON
+{"current": "default", "profiles": [
+  {"name": "default", "mode": "AK", "access_key_id": "LTAIunknownDefault", "access_key_secret": "not-the-secret"},
+  {"name": "cdn", "mode": "AK", "access_key_id": "LTAIsandboxDemoKey", "access_key_secret": "$secret"}]}
+JSON
+mkdir "$work/home"   # an empty HOME: no ~/.aliyun/config.json
+profile_run=(env -u ALIBABA_CLOUD_ACCESS_KEY_ID -u ALIBABA_CLOUD_ACCESS_KEY_SECRET "HOME=$work/home"
+             ansible-playbook one_host.yml -e cdn_refresh_provider=alicdn -v
+             -e "cdn_refresh_alicdn_shared_credentials_file=$work/aliyun.json"
+             -e '{"cdn_refresh_paths": ["https://www.example.com/profile.html"]}')
+"${profile_run[@]}" -e cdn_refresh_alicdn_profile=cdn >"$work/profile.out"
+no_secret "$work/profile.out"
+grep -q "\"credential_source\": \"profile 'cdn' of $work/aliyun.json\"" "$work/profile.out" \
+  || { cat "$work/profile.out"; exit 1; }
+calls --calls alicdn=1
+# without the profile variable, the file's current profile (another key) signs, and Alibaba refuses it
+expect_failure "$work/no-profile.out" "${profile_run[@]}"
+grep -q 'InvalidAccessKeyId.NotFound' "$work/no-profile.out" || { cat "$work/no-profile.out"; exit 1; }
+no_secret "$work/no-profile.out"
+calls --calls alicdn=0
+
 step "Ad hoc, credentials from the environment only"
 ansible localhost -m cdnops.cdn.alicdn_refresh -a 'paths=https://www.example.com/a.html,https://www.example.com/b.html' \
   | tee "$work/adhoc.out"

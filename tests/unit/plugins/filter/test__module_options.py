@@ -64,3 +64,30 @@ def test_every_option_variable_of_the_role_is_documented():
         assert len(options) == len(names), provider
         for name in names:
             assert name in documented, name
+
+
+def test_an_empty_dict_is_unset():
+    assert module_options(['cdn_refresh_alicdn_prefetch_headers'], [{}], 'alicdn_prefetch') == {}
+
+
+def test_a_modules_own_prefix_gives_that_modules_options():
+    names = ['cdn_refresh_alicdn_prefetch_area', 'cdn_refresh_alicdn_prefetch_l2_preload',
+             'cdn_refresh_alicdn_prefetch_headers']
+    assert module_options(names, ['domestic', False, {'Accept-Encoding': ['gzip']}], 'alicdn_prefetch') == {
+        'area': 'domestic', 'l2_preload': False, 'headers': {'Accept-Encoding': ['gzip']}}
+
+
+def test_every_option_the_role_passes_is_an_option_of_each_module_it_reaches():
+    """alicdn options reach alicdn_refresh, alicdn_refresh_info and alicdn_prefetch; alicdn_prefetch's only the last."""
+    from ansible_collections.cdnops.cdn.plugins.module_utils import _alicdn, _jdcdn
+
+    with open(os.path.join(ROLE, 'vars', 'main.yml')) as stream:
+        option_variables = yaml.safe_load(stream)['cdn_refresh__option_variables']
+    specs = {'alicdn': [_alicdn.REFRESH_ARGUMENT_SPEC, _alicdn.INFO_ARGUMENT_SPEC, _alicdn.PREFETCH_ARGUMENT_SPEC],
+             'jdcdn': [_jdcdn.REFRESH_ARGUMENT_SPEC, _jdcdn.INFO_ARGUMENT_SPEC, _jdcdn.PREFETCH_ARGUMENT_SPEC],
+             'alicdn_prefetch': [_alicdn.PREFETCH_ARGUMENT_SPEC]}
+    assert sorted(option_variables) == sorted(specs)
+    for provider, names in option_variables.items():
+        for option in module_options(names, ['x'] * len(names), provider):
+            for spec in specs[provider]:
+                assert option in spec, (provider, option)

@@ -180,3 +180,85 @@ def test_an_empty_not_submitted_is_trusted_once_something_was_submitted():
               'batches': [{'object_type': 'file', 'paths': JD_FILES[:2], 'task_id': 'uuid-1'}],
               'already_queued': JD_FILES[2:], 'not_submitted': []}
     assert 'not submitted' not in refresh_report({'jdcdn': loop(failed)})['failure']
+
+
+# --- the prefetch, and re-runs with a release time ---------------------------------------------------------------
+
+def prefetch_item(paths):
+    return {'object_type': 'file', 'paths': paths, 'hosts': 1}
+
+
+def prefetched_result(paths, task_id, **extra):
+    result = {'changed': True, 'failed': False, 'item': prefetch_item(paths), 'paths': paths,
+              'msg': 'Submitted %d paths of file prefetch (1 batch in 2 calls).' % len(paths),
+              'task_ids': [task_id], 'not_submitted': [], 'already_queued': [],
+              'batches': [{'object_type': 'file', 'paths': paths, 'task_id': task_id, 'request_id': None}]}
+    result.update(extra)
+    return result
+
+
+def test_the_summary_covers_the_refresh_then_the_prefetch():
+    report = refresh_report({'alicdn': loop(submitted('file', ALI_FILES, '170000001'))},
+                            {'alicdn': polled(task('170000001', 'complete'))},
+                            prefetched={'alicdn': loop(prefetched_result(ALI_FILES, '170000002'))},
+                            prefetch_polls={'alicdn': polled(task('170000002', 'complete'))},
+                            prefetch_notes=['alicdn prefetch: not sent for 1 path(s) whose refresh failed: x'])
+    assert report == {'failure': '', 'summary': [
+        'alicdn file: Submitted 1 file refresh call(s) for 2 path(s).',
+        '  task IDs: 170000001',
+        'alicdn after waiting: 1 task(s) complete, 0 failed, 0 still running',
+        'alicdn prefetch: not sent for 1 path(s) whose refresh failed: x',
+        'alicdn prefetch: Submitted 2 paths of file prefetch (1 batch in 2 calls).',
+        '  task IDs: 170000002',
+        'alicdn prefetch after waiting: 1 task(s) complete, 0 failed, 0 still running',
+    ]}
+
+
+def test_a_failed_prefetch_fails_the_role_naming_it():
+    failed = {'failed': True, 'item': prefetch_item(ALI_FILES), 'msg': 'PushObjectCache: PreloadQueueFull',
+              'not_submitted': ALI_FILES, 'batches': [], 'task_ids': []}
+    report = refresh_report({'alicdn': loop(submitted('file', ALI_FILES, '170000001'))},
+                            prefetched={'alicdn': loop(failed)})
+    assert report['failure'] == '\n'.join([
+        'The CDN prefetch did not complete:',
+        '- alicdn prefetch: the prefetch failed: PushObjectCache: PreloadQueueFull',
+        '  not submitted (2 path(s)): ' + ' '.join(ALI_FILES),
+        'Submitted in full: alicdn file (2 path(s))',
+    ])
+
+
+def test_prefetch_tasks_that_failed_or_still_run_are_named_and_both_stages_head_the_message():
+    failed = {'failed': True, 'item': item('file', JD_FILES), 'msg': 'refresh: status 8', 'not_submitted': JD_FILES}
+    report = refresh_report({'jdcdn': loop(failed), 'alicdn': loop(submitted('file', ALI_FILES, '170000001'))},
+                            prefetched={'alicdn': loop(prefetched_result(ALI_FILES, '170000002'))},
+                            prefetch_polls={'alicdn': polled(task('170000002', 'failed', failed_paths=ALI_FILES[:1]))},
+                            prefetch_wait_timeout=60)
+    assert report['summary'][-1] == 'alicdn prefetch after waiting: 0 task(s) complete, 1 failed, 0 still running'
+    lines = report['failure'].splitlines()
+    assert lines[0] == 'The CDN refresh and prefetch did not complete:'
+    assert '- alicdn prefetch task 170000002 failed (Origin Timeout): https://www.example.com/a.html' in lines
+    assert lines[-1] == 'Submitted in full: alicdn file (2 path(s)), alicdn prefetch (2 path(s))'
+
+
+def test_unconfirmed_paths_are_named_apart_from_those_not_submitted():
+    failed = {'failed': True, 'item': item('file', ALI_FILES), 'msg': 'RefreshObjectCaches: the connection dropped',
+              'paths': ALI_FILES, 'batches': [], 'task_ids': [], 'not_submitted': [], 'unconfirmed': ALI_FILES}
+    lines = refresh_report({'alicdn': loop(failed)})['failure'].splitlines()
+    assert lines[2] == '  unconfirmed, the answer was lost (2 path(s)): ' + ' '.join(ALI_FILES)
+    assert not any(line.startswith('  not submitted') for line in lines)
+
+
+def test_paths_already_refreshed_are_not_counted_as_not_submitted():
+    failed = {'failed': True, 'item': item('file', ALI_FILES), 'msg': 'QuotaExceeded', 'paths': ALI_FILES,
+              'batches': [], 'task_ids': [], 'not_submitted': [],
+              'already_refreshed': [{'path': ALI_FILES[0], 'task_ids': ['1'], 'created': '2026-11-30T08:00:00Z'}]}
+    assert '  not submitted (1 path(s)): %s' % ALI_FILES[1] in refresh_report({'alicdn': loop(failed)})['failure']
+
+
+def test_with_a_release_time_the_summary_says_that_jd_gets_every_path_again():
+    result = submitted('file', JD_FILES, 'uuid-1')
+    result['item']['refreshed_after'] = '2026-11-30T08:00:00Z'
+    summary = refresh_report({'jdcdn': loop(result)})['summary']
+    assert summary[-1].startswith('  JD has no lookup of earlier tasks: with a release time every path was sent again')
+    plain = refresh_report({'jdcdn': loop(submitted('file', JD_FILES, 'uuid-1'))})['summary']
+    assert not any('JD has no lookup' in line for line in plain)

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 from ansible.errors import AnsibleFilterError
@@ -235,10 +237,13 @@ def test_paths_are_merged_per_provider_and_object_type_without_duplicates_in_fir
     assert result == {
         'alicdn': [
             {'object_type': 'file', 'hosts': 2, 'paths': ['https://www.example.com/b.html', 'https://www.example.com/a.html',
-                                                          'https://www.example.com/c.html']},
-            {'object_type': 'directory', 'hosts': 1, 'paths': ['https://www.example.com/img/']},
+                                                          'https://www.example.com/c.html'], 'refreshed_after': None},
+            {'object_type': 'directory', 'hosts': 1, 'paths': ['https://www.example.com/img/'], 'refreshed_after': None},
         ],
-        'jdcdn': [{'object_type': 'file', 'hosts': 1, 'paths': ['https://static.example.cn/a.html']}],
+        'jdcdn': [{'object_type': 'file', 'hosts': 1, 'paths': ['https://static.example.cn/a.html'],
+                   'refreshed_after': None}],
+        'prefetch': {'alicdn': [], 'jdcdn': []},
+        'prefetch_wanted': False,
         'problems': [],
         'hosts': 3,
     }
@@ -265,3 +270,136 @@ def test_a_thousand_hosts_are_read_quickly():
     result = refresh_sets(sorted(hostvars), hostvars)
     assert time.monotonic() - start < 2
     assert len(urls(result)) == 500
+
+
+# --- prefetch requests (cdn_refresh_prefetch) ------------------------------------------------------------------
+
+MIXED = ['/a.html', {'path': '/img/', 'object_type': 'directory'}, {'path': '/x?y=1', 'object_type': 'ignore_params'},
+         {'path': '/b.html', 'object_type': 'file'}]
+
+
+@pytest.mark.parametrize('value', [True, 'true', 'yes', ' True '])
+def test_prefetch_true_asks_for_the_hosts_file_urls_only(value):
+    result = one_host(MIXED, cdn_refresh_prefetch=value)
+    assert result['problems'] == []
+    assert result['prefetch'] == {'jdcdn': [], 'alicdn': [{
+        'pages': ['https://www.example.com/a.html', 'https://www.example.com/b.html'], 'refreshed_only': True,
+        'urls': []}]}
+    assert result['prefetch_wanted'] is True
+
+
+@pytest.mark.parametrize('value', [False, 'false', 'no', '', None, []])
+def test_prefetch_false_or_empty_asks_for_nothing(value):
+    result = one_host(MIXED, cdn_refresh_prefetch=value)
+    assert result['problems'] == []
+    assert result['prefetch'] == {'alicdn': [], 'jdcdn': []}
+    assert result['prefetch_wanted'] is False
+
+
+@pytest.mark.parametrize('value', [['/', 'index.html', 'https://www.example.com/about.html', '/'],
+                                   '/\nindex.html\n\nhttps://www.example.com/about.html\n',
+                                   [['/', 'index.html'], 'https://www.example.com/about.html', None]])
+def test_prefetch_pages_join_the_base_url_and_carry_the_hosts_refresh_urls(value):
+    result = one_host(['/css/site.css', {'path': '/img/', 'object_type': 'directory'}], cdn_refresh_prefetch=value)
+    assert result['problems'] == []
+    assert result['prefetch']['alicdn'] == [{
+        'pages': ['https://www.example.com/', 'https://www.example.com/index.html', 'https://www.example.com/about.html'],
+        'refreshed_only': False,
+        'urls': ['https://www.example.com/css/site.css', 'https://www.example.com/img/']}]
+
+
+def test_a_host_that_asks_for_no_refresh_asks_for_no_prefetch():
+    hostvars = {'web1': dict(ALI, cdn_refresh_paths=[], cdn_refresh_prefetch=['/'])}
+    result = refresh_sets(['web1'], hostvars, prefetch=True)
+    assert result['prefetch'] == {'alicdn': [], 'jdcdn': []}
+    assert result['prefetch_wanted'] is False
+
+
+def test_hosts_without_their_own_prefetch_get_the_roles_and_their_own_wins():
+    hostvars = {'web1': dict(ALI, cdn_refresh_paths=['/a.html']),
+                'web2': dict(ALI, cdn_refresh_paths=['/b.html'], cdn_refresh_prefetch=False),
+                'web3': dict(JD, cdn_refresh_paths=['/c.html'], cdn_refresh_prefetch=['/'])}
+    result = refresh_sets(['web1', 'web2', 'web3'], hostvars, prefetch=True)
+    assert [request['pages'] for request in result['prefetch']['alicdn']] == [['https://www.example.com/a.html']]
+    assert [request['pages'] for request in result['prefetch']['jdcdn']] == [['https://static.example.cn/']]
+
+
+@pytest.mark.parametrize('value, message', [
+    ({'path': '/'}, "web1: cdn_refresh_prefetch is {'path': '/'} (dict); give true, false, or the URLs"),
+    (1, 'web1: cdn_refresh_prefetch is 1 (int)'),
+    (['/', 7], 'web1: cdn_refresh_prefetch holds 7 (int), which is not a page'),
+    (['/img/*.png'], "web1: cdn_refresh_prefetch names '/img/*.png', which cannot be prefetched"),
+])
+def test_a_prefetch_that_cannot_be_is_a_problem_naming_the_host(value, message):
+    result = one_host(['/a.html'], cdn_refresh_prefetch=value)
+    assert len(result['problems']) == 1
+    assert result['problems'][0].startswith(message)
+    assert result['alicdn'] == []   # the host is left out: the role stops before any call
+
+
+def test_relative_prefetch_pages_need_a_base_url():
+    hostvars = {'web1': {'cdn_refresh_provider': 'alicdn', 'cdn_refresh_paths': ['https://www.example.com/a.html'],
+                         'cdn_refresh_prefetch': ['/', 'https://www.example.com/b.html']}}
+    assert refresh_sets(['web1'], hostvars)['problems'] == [
+        "web1: 1 page(s) of cdn_refresh_prefetch are relative ('/') but cdn_refresh_base_url is not a URL; set it for "
+        "this host (for example https://www.example.com) or write full URLs (https://...)"]
+
+
+def test_every_fault_of_a_host_is_named_at_once_prefetch_and_release_time_included():
+    hostvars = {'web1': {'cdn_refresh_paths': ['https://www.example.com/a.html'], 'cdn_refresh_prefetch': 3,
+                         'cdn_refresh_release_time': 'yesterday'}}
+    problem = refresh_sets(['web1'], hostvars)['problems'][0]
+    assert 'cdn_refresh_provider is not set' in problem
+    assert 'cdn_refresh_prefetch is 3 (int)' in problem
+    assert "cdn_refresh_release_time is 'yesterday'" in problem
+
+
+# --- release time (cdn_refresh_release_time -> refreshed_after) -------------------------------------------------
+
+@pytest.mark.parametrize('value, expected', [
+    ('2026-11-30T08:00:00Z', '2026-11-30T08:00:00Z'),
+    ('2026-11-30t08:00z', '2026-11-30T08:00:00Z'),
+    ('2026-11-30T16:00:00+08:00', '2026-11-30T08:00:00Z'),
+    ('2026-11-30 16:00:00.25+0800', '2026-11-30T08:00:00.250000Z'),
+    ('2026-11-30T03:00:00-05', '2026-11-30T08:00:00Z'),
+    (1764489600, '2025-11-30T08:00:00Z'),
+    (1764489600.5, '2025-11-30T08:00:00.500000Z'),
+    ('1764489600', '2025-11-30T08:00:00Z'),
+    (datetime.datetime(2026, 11, 30, 16, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=8))),
+     '2026-11-30T08:00:00Z'),
+])
+def test_a_release_time_becomes_the_sets_refreshed_after_in_utc(value, expected):
+    result = one_host(['/a.html', {'path': '/img/', 'object_type': 'directory'}], cdn_refresh_release_time=value)
+    assert result['problems'] == []
+    assert [entry['refreshed_after'] for entry in result['alicdn']] == [expected, expected]
+
+
+@pytest.mark.parametrize('value', ['2026-11-30T08:00:00', '2026-11-30', 'now', '2026-02-30T08:00:00Z',
+                                   '2026-11-30T08:00:00+19:00', -1, True, [1], datetime.datetime(2026, 11, 30, 8)])
+def test_a_release_time_that_is_not_a_point_in_time_is_a_problem(value):
+    result = one_host(['/a.html'], cdn_refresh_release_time=value)
+    assert len(result['problems']) == 1
+    assert result['problems'][0].startswith('web1: cdn_refresh_release_time is ')
+    assert 'with a time zone' in result['problems'][0]
+
+
+@pytest.mark.parametrize('value', [None, '', '  '])
+def test_no_release_time_is_no_refreshed_after(value):
+    assert one_host(['/a.html'], cdn_refresh_release_time=value)['alicdn'][0]['refreshed_after'] is None
+
+
+def test_a_set_gets_the_latest_release_time_of_its_hosts_or_none_if_one_has_none():
+    hostvars = {'web1': dict(ALI, cdn_refresh_paths=['/a.html', '/img/'], cdn_refresh_release_time='2026-11-30T08:00:00Z'),
+                'web2': dict(ALI, cdn_refresh_paths=['/a.html'], cdn_refresh_release_time='2026-11-30T09:30:00+01:00'),
+                'web3': dict(ALI, cdn_refresh_paths=[{'path': '/img/', 'object_type': 'directory'}],
+                             cdn_refresh_release_time=None)}
+    result = refresh_sets(['web1', 'web2', 'web3'], hostvars, release_time=None)
+    assert {entry['object_type']: entry['refreshed_after'] for entry in result['alicdn']} == {
+        'file': '2026-11-30T08:30:00Z', 'directory': None}
+
+
+def test_the_roles_release_time_applies_to_hosts_without_their_own():
+    hostvars = {'web1': dict(ALI, cdn_refresh_paths=['/a.html']), 'web2': dict(JD, cdn_refresh_paths=['/b.html'])}
+    result = refresh_sets(['web1', 'web2'], hostvars, release_time='2026-11-30T08:00:00Z')
+    assert result['alicdn'][0]['refreshed_after'] == '2026-11-30T08:00:00Z'
+    assert result['jdcdn'][0]['refreshed_after'] == '2026-11-30T08:00:00Z'   # (the role reports that JD re-sends)
