@@ -16,7 +16,7 @@ description:
   - Nothing is prefetched unless every refresh task the run submitted is known to have finished (the last poll of
     each provider read every task and none was still running); otherwise RV(_value.blocked) says why.
   - A page is never prefetched when its refresh failed, was not submitted, is unconfirmed (its answer was lost), was
-    already queued by an earlier refresh (JD), or went out in a call whose task ID is unknown: the refresh of such a
+    already queued by an earlier refresh (JD), or went out in a call whose task ID is unknown; the refresh of such a
     page may still be running, and a prefetch before it ends is wasted.
   - A request for the host's refreshed file URLs (C(cdn_refresh_prefetch=true)) prefetches those this run refreshed;
     paths that a task before this run already covered (C(already_refreshed), with a release time) are not prefetched

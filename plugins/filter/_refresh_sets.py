@@ -80,7 +80,7 @@ _value:
     - C(alicdn) and C(jdcdn) - the sets to refresh, one per object type (in the order file, directory, regex,
       ignore_params), each C({object_type, paths, hosts, refreshed_after}), C(hosts) being the number of hosts that
       asked for them and C(refreshed_after) the set's release time as C(YYYY-MM-DDTHH:MM:SS[.ffffff]Z), or null.
-    - C(prefetch) - C({alicdn, jdcdn}), each a list of prefetch requests, one per asking host that wants a prefetch:
+    - C(prefetch) - C({alicdn, jdcdn}), each a list of prefetch requests, one per asking host that wants a prefetch,
       C({pages, refreshed_only, urls}). C(pages) are the URLs to prefetch; with C(refreshed_only) (V(true)) a page is
       prefetched only if this run refreshed it; otherwise (a list of pages) they are prefetched if this run refreshed
       any of C(urls), the host's refresh URLs.

@@ -58,7 +58,7 @@ unchanged() {  # unchanged OUTPUT_FILE: the host that ran the role reported no c
 release=$(server_time -1)
 role=(ansible-playbook -i inventory.yml ../cdn_refresh/refresh.yml -e cdn_refresh_poll_interval=1
       -e "cdn_refresh_release_time=$release")
-ali=(--limit web1,web2)
+ali=(--limit 'web1,web2')
 
 step "A failed refresh (Alibaba refuses the first call): the directory set is refreshed, the file set is not"
 post /_sandbox/faults '{"vendor": "alicdn", "action": "RefreshObjectCaches", "kind": "quota"}'
