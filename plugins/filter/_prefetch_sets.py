@@ -14,7 +14,7 @@ description:
   - B(Internal to the cdnops.cdn.cdn_refresh role.) Its behaviour may change in any release.
   - Resolves the prefetch requests of the filter C(_refresh_sets) against what the refresh did, per provider.
   - Nothing is prefetched unless every refresh task the run submitted is known to have finished (the last poll of
-    each provider read every task and none was still running); otherwise RV(_value.blocked) says why.
+    each provider read every task and none was still running); otherwise C(blocked) in the result says why.
   - A page is never prefetched when its refresh failed, was not submitted, is unconfirmed (its answer was lost), was
     already queued by an earlier refresh (JD), or went out in a call whose task ID is unknown; the refresh of such a
     page may still be running, and a prefetch before it ends is wasted.
