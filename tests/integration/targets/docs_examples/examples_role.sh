@@ -25,7 +25,7 @@ example_role_quick_start() {
 }
 
 example_role_include() {
-  play_of "$1" web >"$work/include.yml"
+  play_of web "$1" >"$work/include.yml"
   playbook "$work/include.yml" -e '{"cdn_refresh_paths": ["/include.html"]}'
   received 1 1 '{"alicdn": {"file": ["https://www.example.com/include.html"]},
                  "jdcdn": {"file": ["https://static.example.cn/include.html"]}}'

@@ -1,26 +1,31 @@
-"""Extract the YAML examples of a Markdown document, so that a test can run each of them as written.
+"""Extract the examples of a Markdown document, so that a test can run each of them as written.
 
 Usage: python extract_examples.py DOC.md OUT_DIR
 Every fenced block whose info string is `yaml` or `yml` is an example and must be announced by a marker comment on
-the line before its opening fence:
+the line before its opening fence; a `bash`, `sh` or `shell` block is an example when it has a marker:
 
     <!-- example: NAME -->                       run by the test function example_NAME (dashes become _)
-    <!-- example: NAME, not run: REASON -->      only checked to be valid YAML (say why it cannot run here)
+    <!-- example: NAME, not run: REASON -->      not run (say why it cannot run here); only checked to be valid
+                                                 (and given to example_NAME, if defined, for static checks)
 
 NAME is made of lower-case letters, digits and dashes, unique in the document. The block is written, dedented, to
-OUT_DIR/NAME.yml. One line per example goes to stdout: `NAME run` or `NAME skip REASON`. Exit status 1, naming the
-document and line, when a YAML block has no marker, a marker has no YAML block, a name is repeated, or a block is
-not valid YAML.
+OUT_DIR/NAME.yml (YAML, checked with yaml.safe_load) or OUT_DIR/NAME.sh (shell, checked with `bash -n`). One line
+per example goes to stdout: `NAME FILE run` or `NAME FILE skip REASON`. Exit status 1, naming the document and
+line, when a YAML block has no marker, a marker has no YAML or shell block, a name is repeated, or a block is not
+valid.
 """
 
 import os
 import re
+import subprocess
 import sys
 import textwrap
 
 import yaml
 
 FENCE = re.compile(r'^(\s*)(`{3,}|~{3,})\s*([A-Za-z0-9_+-]*)')
+# info string -> extension of the extracted file
+KINDS = {'yaml': 'yml', 'yml': 'yml', 'bash': 'sh', 'sh': 'sh', 'shell': 'sh'}
 MARKER = re.compile(r'^\s*<!--\s*example:\s*([a-z0-9][a-z0-9-]*)\s*(?:,\s*not run:\s*(.+?))?\s*-->\s*$')
 
 
@@ -42,8 +47,20 @@ def blocks(lines):
         index += 1
 
 
+def invalid(text, kind):
+    """Why `text` is not a valid block of `kind` ('yml' or 'sh'), or None."""
+    if kind == 'yml':
+        try:
+            yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            return 'not valid YAML: %s' % exc
+        return None
+    check = subprocess.run(['bash', '-n'], input=text, capture_output=True, text=True, check=False)
+    return 'not valid bash: %s' % check.stderr.strip() if check.returncode else None
+
+
 def extract(path, out_dir):
-    """Write the examples of `path` to `out_dir`; return [(name, reason or None)] or raise ValueError."""
+    """Write the examples of `path` to `out_dir`; return [(name, file, reason or None)] or raise ValueError."""
     with open(path, encoding='utf-8') as stream:
         lines = stream.read().splitlines()
     markers = {number + 1: MARKER.match(line) for number, line in enumerate(lines) if MARKER.match(line)}
@@ -53,7 +70,8 @@ def extract(path, out_dir):
         while previous > 0 and not lines[previous - 1].strip():
             previous -= 1
         marker = markers.get(previous)
-        if info not in ('yaml', 'yml'):
+        kind = KINDS.get(info)
+        if kind is None or (kind == 'sh' and not marker):
             if marker:
                 used.add(previous)
                 errors.append('%s:%d: an example marker before a %r block' % (path, previous, info or 'plain'))
@@ -68,16 +86,16 @@ def extract(path, out_dir):
             errors.append('%s:%d: the example name %r is used twice' % (path, previous, name))
             continue
         text = textwrap.dedent('\n'.join(line[len(indent):] if line.startswith(indent) else line for line in body))
-        try:
-            yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            errors.append('%s:%d: example %r is not valid YAML: %s' % (path, number, name, exc))
+        why = invalid(text, kind)
+        if why:
+            errors.append('%s:%d: example %r is %s' % (path, number, name, why))
             continue
-        with open(os.path.join(out_dir, name + '.yml'), 'w', encoding='utf-8') as stream:
+        out_file = os.path.join(out_dir, '%s.%s' % (name, kind))
+        with open(out_file, 'w', encoding='utf-8') as stream:
             stream.write(text + '\n')
-        examples.append((name, reason))
+        examples.append((name, out_file, reason))
     for number in sorted(set(markers) - used):
-        errors.append('%s:%d: an example marker without a YAML block after it' % (path, number))
+        errors.append('%s:%d: an example marker without a YAML or shell block after it' % (path, number))
     if errors:
         raise ValueError('\n'.join(errors))
     return examples
@@ -91,8 +109,8 @@ def main():
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 1
-    for name, reason in examples:
-        print('%s run' % name if reason is None else '%s skip %s' % (name, reason))
+    for name, out_file, reason in examples:
+        print('%s %s run' % (name, out_file) if reason is None else '%s %s skip %s' % (name, out_file, reason))
     return 0
 
 

@@ -27,6 +27,24 @@ has() { grep -qF -- "$1" "$2" || { cat "$2"; fail "expected in the output: $1"; 
 
 no_secret() { if grep -q "$secret" "$@"; then fail "the secret appears in $*"; fi; }
 
+# succeeds OUTPUT_FILE COMMAND...: the command succeeds (else its output is shown); shows the end of its output.
+succeeds() {
+  local out=$1; shift
+  "$@" >"$out" 2>&1 || { cat "$out"; fail "the command failed: $*"; }
+  tail -n 3 "$out"
+}
+
+# ad_hoc_result OUTPUT PYTHON_EXPRESSION: the JSON result an ad-hoc command printed (`localhost | CHANGED => {...}`)
+# makes the expression (of `r`) true.
+ad_hoc_result() {
+  python - "$1" "$2" <<'PY' || { cat "$1"; fail "the ad-hoc result does not have: $2"; }
+import json, sys
+text = open(sys.argv[1]).read()
+r = json.JSONDecoder().raw_decode(text[text.index('localhost | '):].split('=> ', 1)[1])[0]
+sys.exit(0 if eval(sys.argv[2], {'r': r}) else 1)
+PY
+}
+
 # expect_failure OUTPUT_FILE COMMAND...: the command fails with a failed host in the play recap.
 expect_failure() {
   local out=$1; shift
@@ -34,16 +52,50 @@ expect_failure() {
   grep -q 'failed=1' "$out" || { cat "$out"; fail "expected a failed host in the play recap"; }
 }
 
-# play_of TASKS_FILE HOSTS: print a playbook that runs the task list of TASKS_FILE on HOSTS (for examples that show
-# tasks, not a whole play).
+# play_of HOSTS TASKS_FILE...: print a playbook that runs the task lists of the files, in order, on HOSTS (for
+# examples that show tasks, not a whole play; the test's own tasks around them go in further files).
 play_of() {
-  python - "$1" "$2" <<'PY'
+  python - "$@" <<'PY'
 import sys, yaml
-with open(sys.argv[1]) as stream:
-    tasks = yaml.safe_load(stream)
-print(yaml.safe_dump([{'name': 'Example', 'hosts': sys.argv[2], 'gather_facts': False, 'tasks': tasks}],
+tasks = []
+for path in sys.argv[2:]:
+    with open(path) as stream:
+        tasks.extend(yaml.safe_load(stream))
+print(yaml.safe_dump([{'name': 'Example', 'hosts': sys.argv[1], 'gather_facts': False, 'tasks': tasks}],
                      sort_keys=False))
 PY
+}
+
+# calls_were CALL...: since the last check the sandbox received exactly this sequence of API calls (VENDOR:ACTION as
+# in its request log; a trailing + for one or more in a row, such as polls). Keeps the log in $work/log.json for
+# `param`, and does not reset the sandbox: follow it with `received`, which checks the refresh calls and resets.
+calls_were() { python "$here/sandbox_log.py" "$A" "$work/log.json" "$@" || fail "not the expected API calls"; }
+
+# param VENDOR:ACTION NAME: the parameter NAME of the last such call in the log calls_were kept (JSON if not a string).
+param() {
+  python - "$work/log.json" "$1" "$2" <<'PY'
+import json, sys
+log, call, name = sys.argv[1:]
+with open(log) as stream:
+    calls = [c for c in json.load(stream) if '%s:%s' % (c['vendor'], c['action']) == call]
+value = calls[-1]['params'][name]
+print(value if isinstance(value, str) else json.dumps(value, sort_keys=True))
+PY
+}
+
+# sandbox POST_ROUTE JSON: an admin call, e.g. `sandbox config '{"alicdn_quota": {"url": 0}}'` or
+# `sandbox faults '{"vendor": "alicdn", "action": "RefreshObjectCaches", "kind": "quota"}'` (tests/sandbox/README.md).
+sandbox() {
+  python - "$A/_sandbox/$1" "$2" <<'PY' >/dev/null
+import sys, urllib.request
+urllib.request.urlopen(urllib.request.Request(sys.argv[1], sys.argv[2].encode(), method='POST')).read()
+PY
+}
+
+# same_json A B: the two JSON texts are the same value.
+same_json() {
+  python -c 'import json, sys; sys.exit(json.loads(sys.argv[1]) != json.loads(sys.argv[2]))' "$1" "$2" ||
+    fail "expected $2, got $1"
 }
 
 # Run a playbook on the docs' inventory (inventory.yml: web1 on Alibaba, web2 on JD, db1 asks for nothing).

@@ -1,0 +1,116 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2154  # $A, $work, $here, $collection, $secret are set by runme.sh
+# Tests of the examples of docs/user-guide.md (see examples_role.sh).
+
+example_user_guide_module_defaults() {
+  cat >"$work/vault.json" <<JSON
+{"vault_alicdn_access_key_id": "LTAIsandboxDemoKey", "vault_alicdn_access_key_secret": "$secret",
+ "vault_jdcdn_username": "sandbox_user", "vault_jdcdn_secret_key": "$secret"}
+JSON
+  # no credentials in the environment: they come from module_defaults only; -vvv shows each module's arguments
+  # (ansible-core 2.21 adds them to the result only with ANSIBLE_INJECT_INVOCATION; earlier versions always do)
+  succeeds "$work/ug-md.out" env -u ALIBABA_CLOUD_ACCESS_KEY_ID -u ALIBABA_CLOUD_ACCESS_KEY_SECRET \
+    -u JDCDN_USERNAME -u JDCDN_SECRET_KEY ANSIBLE_INJECT_INVOCATION=true \
+    ansible-playbook -i "$here/inventory.yml" "$1" -e "@$work/vault.json" -vvv
+  no_secret "$work/ug-md.out"
+  # group/cdnops.cdn.all reached both modules (each invocation shows it once)
+  [ "$(grep -c '"timeout": 20,' "$work/ug-md.out")" = 2 ] || { cat "$work/ug-md.out"; fail "timeout 20 not in both invocations"; }
+  received 1 1 '{"alicdn": {"file": ["https://www.example.com/index.html"]},
+                 "jdcdn": {"file": ["https://static.example.cn/index.html"]}}'
+}
+
+example_user_guide_playbook_task() {
+  play_of web "$1" >"$work/ug-task.yml"   # two hosts, one refresh (run_once)
+  playbook "$work/ug-task.yml" \
+    -e '{"changed_urls": ["https://www.example.com/index.html", "https://www.example.com/css/site.css"]}'
+  received 1 0 '{"alicdn": {"file": ["https://www.example.com/index.html", "https://www.example.com/css/site.css"]}}'
+}
+
+example_user_guide_ad_hoc() {
+  mapfile -t commands < <(grep '^ansible ' "$1")
+  [ "${#commands[@]}" = 2 ] || fail "expected two ansible commands in $1"
+  succeeds "$work/ug-adhoc1.out" bash -c "${commands[0]}"
+  ad_hoc_result "$work/ug-adhoc1.out" 'r["changed"] and len(r["task_ids"]) == 1'
+  calls_were alicdn:DescribeRefreshQuota alicdn:RefreshObjectCaches
+  received 1 0 '{"alicdn": {"file": ["https://www.example.com/index.html", "https://www.example.com/app.js"]}}'
+  # check mode: reads the quota, sends no refresh; the comma stays inside the one URL
+  succeeds "$work/ug-adhoc2.out" bash -c "${commands[1]}"
+  ad_hoc_result "$work/ug-adhoc2.out" \
+    'r["changed"] and r["paths"] == ["https://www.example.com/q?a=1,2"] and [b["task_id"] for b in r["batches"]] == [None]'
+  calls_were alicdn:DescribeRefreshQuota
+  received 0 0
+}
+
+example_user_guide_failed_when() {
+  play_of web "$1" >"$work/ug-fw.yml"
+  local url='{"changed_urls": ["https://www.example.com/index.html"]}'
+  # success: no error to look at
+  playbook "$work/ug-fw.yml" -e "$url"
+  received 1 0 '{"alicdn": {"file": ["https://www.example.com/index.html"]}}'
+  # the quota is used up, found by the module's check before any refresh: not a failure
+  sandbox config '{"alicdn_quota": {"url": 0}}'
+  succeeds "$work/ug-fw-quota.out" playbook "$work/ug-fw.yml" -e "$url" -v   # -v: the result
+  sandbox config '{"alicdn_quota": {"url": 10000}}'
+  has 'not enough file quota' "$work/ug-fw-quota.out"
+  calls_were alicdn:DescribeRefreshQuota
+  received 0 0
+  # the quota ran out between the check and the refresh (Alibaba answers QuotaExceeded.Refresh): not a failure
+  sandbox faults '{"vendor": "alicdn", "action": "RefreshObjectCaches", "kind": "quota"}'
+  succeeds "$work/ug-fw-refused.out" playbook "$work/ug-fw.yml" -e "$url" -v
+  has 'QuotaExceeded.Refresh' "$work/ug-fw-refused.out"
+  calls_were alicdn:DescribeRefreshQuota alicdn:RefreshObjectCaches
+  received 0 0
+  # any other failure (a domain the account does not have) fails the task
+  expect_failure "$work/ug-fw-other.out" playbook "$work/ug-fw.yml" \
+    -e '{"changed_urls": ["https://other.example.org/index.html"]}'
+  has 'InvalidDomain.NotFound' "$work/ug-fw-other.out"
+  calls_were alicdn:DescribeRefreshQuota alicdn:RefreshObjectCaches
+  received 0 0
+}
+
+example_user_guide_prefetch() {
+  play_of web "$1" >"$work/ug-prefetch.yml"
+  playbook "$work/ug-prefetch.yml" \
+    -e '{"release_urls": ["https://www.example.com/index.html", "https://www.example.com/css/site.css"]}'
+  # the refresh, its polls until complete, then the prefetch (with its quota check)
+  calls_were alicdn:DescribeRefreshQuota alicdn:RefreshObjectCaches alicdn:DescribeRefreshTaskById+ \
+    alicdn:DescribeRefreshQuota alicdn:PushObjectCache
+  [ "$(param alicdn:PushObjectCache ObjectPath | sort)" = $'https://www.example.com/css/site.css\nhttps://www.example.com/index.html' ] ||
+    fail "prefetched: $(param alicdn:PushObjectCache ObjectPath)"
+  same_json "$(param alicdn:PushObjectCache WithHeader)" '{"Accept-Encoding": ["gzip"]}'   # Alibaba's form
+  # the last poll before the prefetch saw the refresh complete: the sandbox's tasks run task_delay (0.5 s)
+  python - "$work/log.json" <<'PY' || fail "no poll after the refresh could be complete (task_delay 0.5 s)"
+import json, sys
+log = json.load(open(sys.argv[1]))
+time = {c['action']: c['time'] for c in log}   # the last call of each action
+sys.exit(0 if time['DescribeRefreshTaskById'] >= time['RefreshObjectCaches'] + 0.5 else 1)
+PY
+  received 1 0 '{"alicdn": {"file": ["https://www.example.com/index.html", "https://www.example.com/css/site.css"]}}'
+}
+
+example_user_guide_prefetch_info() {
+  # the JD prefetch the example asks about, registered as `prefetch`; then what the example registered
+  cat >"$work/ug-jd-prefetch.yml" <<'YAML'
+- name: Prefetch on JD Cloud CDN
+  cdnops.cdn.jdcdn_prefetch:
+    paths: [https://static.example.cn/index.html]
+  delegate_to: localhost
+  run_once: true
+  register: prefetch
+YAML
+  cat >"$work/ug-jd-check.yml" <<'YAML'
+- name: Check what the example registered
+  ansible.builtin.assert:
+    that:
+      - warmed.tasks | map(attribute='task_id') | list == prefetch.task_ids
+      - prefetch.task_ids | length == 1
+YAML
+  play_of web "$work/ug-jd-prefetch.yml" "$1" "$work/ug-jd-check.yml" >"$work/ug-info.yml"
+  playbook "$work/ug-info.yml"
+  calls_were jdcdn:prefetch jdcdn:prefetchQuery
+  local task_id
+  task_id=$(python -c 'import json, sys, urllib.request as r
+print([t["taskid"] for t in json.load(r.urlopen(sys.argv[1] + "/_sandbox/tasks"))["jdcdn"]][0])' "$A")
+  [ "$(param jdcdn:prefetchQuery taskid)" = "$task_id" ] || fail "prefetchQuery did not ask for the task $task_id"
+  received 0 0
+}
