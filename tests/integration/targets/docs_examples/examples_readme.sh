@@ -24,12 +24,13 @@ example_readme_ad_hoc() {
     no_secret "$work/readme-adhoc$i.out"
     if [ "$i" = 0 ]; then
       # --check shows the batches (not submitted: no task ID) and sends nothing (JD has no quota to read)
-      ad_hoc_result "$work/readme-adhoc0.out" \
-        'r["changed"] and [(b["object_type"], b["paths"], b["task_id"]) for b in r["batches"]] == [("file", ["https://www.example.com/index.html"], None)]'
+      result_has "$work/readme-adhoc0.out" '(r["changed"]
+        and [(b["object_type"], b["paths"], b["task_id"]) for b in r["batches"]]
+            == [("file", ["https://www.example.com/index.html"], None)])'
       nothing_sent
     fi
   done
-  ad_hoc_result "$work/readme-adhoc1.out" 'r["changed"] and len(r["task_ids"]) == 1'
+  result_has "$work/readme-adhoc1.out" 'r["changed"] and len(r["task_ids"]) == 1'
   received 0 1 '{"jdcdn": {"file": ["https://www.example.com/index.html"]}}'
 }
 

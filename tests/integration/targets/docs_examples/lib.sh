@@ -34,14 +34,14 @@ succeeds() {
   tail -n 3 "$out"
 }
 
-# ad_hoc_result OUTPUT PYTHON_EXPRESSION: the JSON result an ad-hoc command printed (`localhost | CHANGED => {...}`)
-# makes the expression (of `r`) true.
-ad_hoc_result() {
-  python - "$1" "$2" <<'PY' || { cat "$1"; fail "the ad-hoc result does not have: $2"; }
-import json, sys
+# result_has OUTPUT PYTHON_EXPRESSION: the task results in OUTPUT (the JSON after each `=> `, as an ad-hoc command or
+# `ansible-playbook -v` prints them) make the expression true; in it, `r` is the first result and `rs` all of them.
+result_has() {
+  python - "$1" "$2" <<'PY' || { cat "$1"; fail "the result does not have: $2"; }
+import json, re, sys
 text = open(sys.argv[1]).read()
-r = json.JSONDecoder().raw_decode(text[text.index('localhost | '):].split('=> ', 1)[1])[0]
-sys.exit(0 if eval(sys.argv[2], {'r': r}) else 1)
+rs = [json.JSONDecoder().raw_decode(text, match.end() - 1)[0] for match in re.finditer(r'=> \{', text)]
+sys.exit(0 if eval(sys.argv[2], {'r': rs[0], 'rs': rs}) else 1)
 PY
 }
 

@@ -50,7 +50,8 @@ for doc in "${DOCS[@]}"; do
       if declare -F "$test_function" >/dev/null; then "$test_function" "$file"; nothing_sent; fi
       continue
     fi
-    declare -F "$test_function" >/dev/null || fail "$doc: no test for the example $name; define $test_function in examples_*.sh"
+    declare -F "$test_function" >/dev/null ||
+      fail "$doc: no test for the example $name; define $test_function in examples_*.sh"
     step "$doc: $name"
     started=$SECONDS
     "$test_function" "$file"
