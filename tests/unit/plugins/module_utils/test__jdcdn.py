@@ -163,6 +163,7 @@ def test_status_47_bisects_to_the_queued_addresses(sandbox):
 
 
 def test_whole_batch_already_queued(sandbox):
+    sandbox.set_config(task_delay=600)   # the first task must still be queued, however slow the machine
     client = client_for(sandbox.url)
     urls = ['http://www.example.com/a.css', 'http://www.example.com/b.css']
     submit(client, 'file', urls)

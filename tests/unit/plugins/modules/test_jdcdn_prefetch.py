@@ -183,7 +183,7 @@ def test_info_reads_prefetch_tasks_with_prefetch_query(sandbox, credentials):
     sandbox.set_config(fail_patterns=['/broken/'])
     good = prefetch(sandbox, ['https://www.example.com/a.css'])['task_ids']
     bad = prefetch(sandbox, ['https://www.example.com/broken/b.css'])['task_ids']
-    time.sleep(0.25)   # the sandbox's task_delay is 0.2 s
+    sandbox.advance_clock(1)   # past the sandbox's 0.2 s task_delay
     sandbox.requests.clear()
 
     result, dummy = run_module(jdcdn_refresh_info, dict(task_type='prefetch', task_ids=good + bad, endpoint=sandbox.url))
