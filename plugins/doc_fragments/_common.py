@@ -60,7 +60,8 @@ options:
     default: false
   wait_timeout:
     description:
-      - Seconds to wait when O(wait=true). The task status is polled every 1 to 10 seconds (growing).
+      - Seconds to wait when O(wait=true). The task status is polled 1, 2, 4 and 8 seconds apart, then every 10
+        seconds, reading only the tasks still running.
     type: int
     default: 600
 """
@@ -115,7 +116,8 @@ options:
     default: false
   wait_timeout:
     description:
-      - Seconds to wait when O(wait=true). The task status is polled every 1 to 10 seconds (growing).
+      - Seconds to wait when O(wait=true). The task status is polled 1, 2, 4 and 8 seconds apart, then every 10
+        seconds, reading only the tasks still running.
     type: int
     default: 600
 notes:

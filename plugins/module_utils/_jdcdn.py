@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import env_fallback
 
@@ -268,14 +269,23 @@ class JdcdnClient(CdnClient):
         return dict(accepted=accepted, already_queued=queued)
 
     def read_tasks(self, operation, task_ids):
-        """/api/refreshQuery or /api/prefetchQuery, one call per task (DOC + 'Query-refresh.md')."""
+        """/api/refreshQuery or /api/prefetchQuery (DOC + 'Query-refresh.md').
+
+        One call per task (the API takes one task ID), up to `submit_concurrency` at once: the same bound as the
+        submissions. Tasks come back in `task_ids`' order; the first failed call's CdnError is raised.
+        """
         task_ids = [task_id.strip() for task_id in task_ids]
         if not all(task_ids):
             raise ValidationError('task_ids must not contain an empty task ID')
         query = 'prefetchQuery' if operation == 'prefetch' else 'refreshQuery'
+
+        def read(task_id):
+            return self.call(query, taskid=task_id).get('data') or {}
+
+        with ThreadPoolExecutor(max_workers=max(1, min(self.submit_concurrency, len(task_ids)))) as pool:
+            answers = list(pool.map(read, task_ids))
         tasks = []
-        for task_id in task_ids:
-            data = self.call(query, taskid=task_id).get('data') or {}
+        for task_id, data in zip(task_ids, answers):
             status = {0: 'complete', 2: 'failed'}.get(data.get('status'), 'running')
             paths = self.task_paths.get(task_id, [])
             tasks.append(dict(

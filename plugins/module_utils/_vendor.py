@@ -100,7 +100,7 @@ class CdnClient(abc.ABC):
     limits = {}  # type: Dict[str, Dict[str, CallLimit]]
     #: How paths are validated and encoded.
     rules = PathRules(bare_host=False, max_length=1024, raw_types=frozenset())
-    #: How many submissions may be in flight at once.
+    #: How many calls may be in flight at once: submissions, and status queries where a call reads one task (JD).
     submit_concurrency = 1
     #: find_tasks can list tasks by domain and creation time (refreshed_after, and the task of a lost answer).
     finds_tasks = False

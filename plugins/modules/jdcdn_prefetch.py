@@ -19,8 +19,8 @@ description:
     module then splits that call in halves, and the halves again, until it has submitted every URL that is not queued
     and found those that are; these are returned in RV(already_queued), not as submitted, and do not fail the task.
     This costs one call when nothing is queued and at most 2n-1 calls for a batch of n URLs.
-  - It can wait for the tasks to finish (polling C(POST /api/prefetchQuery), one call per task) and fails naming the URLs
-    whose prefetch failed.
+  - It can wait for the tasks to finish (polling C(POST /api/prefetchQuery), one call per task, up to 4 at once) and
+    fails naming the URLs whose prefetch failed.
   - If a call fails part way, the result still lists the batches that were submitted (with their task IDs) and the URLs
     that were not, so nothing is lost silently.
 author:

@@ -18,9 +18,9 @@ description:
     The module then splits that call in halves, and the halves again, until it has submitted every address that is not
     queued and found those that are; these are returned in RV(already_queued), not as submitted, and do not fail the
     task. This costs one call when nothing is queued and at most 2n-1 calls for a batch of n paths.
-  - It can wait for the tasks to finish (polling C(POST /api/refreshQuery), one call per task) and fails naming the paths
-    whose refresh failed. Paths JD reports as already queued cannot be waited for (JD does not say which task holds
-    them), so with O(wait=true) the module warns about them instead of claiming they finished.
+  - It can wait for the tasks to finish (polling C(POST /api/refreshQuery), one call per task, up to 4 at once) and
+    fails naming the paths whose refresh failed. Paths JD reports as already queued cannot be waited for (JD does not
+    say which task holds them), so with O(wait=true) the module warns about them instead of claiming they finished.
   - A call whose answer was lost (the connection dropped or timed out after the request was sent, HTTP 5xx, status -1)
     is sent once more, never split. A task ID means the lost call was not accepted; status 47 means it was, and its
     paths are reported as submitted with the task ID unknown (RV(batches[].recovery) V(queued), and a warning). JD has

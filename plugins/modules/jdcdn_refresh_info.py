@@ -11,7 +11,8 @@ short_description: Read the state of JD Cloud CDN refresh and prefetch tasks
 version_added: 0.1.0
 description:
   - Returns the state of refresh tasks given by ID, one C(POST /api/refreshQuery) call per task (JD's legacy opencdn API),
-    or with O(task_type=prefetch) of prefetch tasks, one C(POST /api/prefetchQuery) call per task.
+    or with O(task_type=prefetch) of prefetch tasks, one C(POST /api/prefetchQuery) call per task; up to 4 calls
+    run at once.
   - JD does not say which paths a task refreshed or prefetched, so unlike RV(cdnops.cdn.jdcdn_refresh#module:tasks) the
     tasks carry no paths.
   - Sends only read-only calls.

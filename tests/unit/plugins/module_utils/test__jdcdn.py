@@ -334,6 +334,38 @@ def test_task_status_and_info(sandbox):
     assert [entry['params']['taskid'] for entry in sandbox.requests if entry['action'] == 'refreshQuery'][-1] == bad
 
 
+class CountingClient(_jdcdn.JdcdnClient):
+    """A client whose calls wait until `meet` of them are in flight at once (a barrier), counting the most seen."""
+
+    def __init__(self, url, meet):
+        super(CountingClient, self).__init__(client_for(url).transport, url, JDCDN_USERNAME, JDCDN_SECRET)
+        self.barrier = threading.Barrier(meet, timeout=60)
+        self.lock = threading.Lock()
+        self.in_flight = self.most = 0
+
+    def call(self, api, mutating=False, **fields):
+        with self.lock:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+        try:
+            self.barrier.wait()     # raises BrokenBarrierError if `meet` calls are never in flight together
+            return super(CountingClient, self).call(api, mutating, **fields)
+        finally:
+            with self.lock:
+                self.in_flight -= 1
+
+
+def test_task_queries_run_concurrently_within_the_submission_bound(sandbox):
+    sandbox.set_config(task_delay=60)
+    task_ids = [submit(client_for(sandbox.url), 'file', ['http://www.example.com/%d.css' % n])['task_id'] for n in range(8)]
+    client = CountingClient(sandbox.url, meet=_jdcdn.JdcdnClient.submit_concurrency)
+    tasks = client.read_tasks('refresh', task_ids)
+    assert [task['task_id'] for task in tasks] == task_ids and {task['status'] for task in tasks} == {'running'}
+    assert client.most == _jdcdn.JdcdnClient.submit_concurrency == 4
+    queried = [entry['params']['taskid'] for entry in sandbox.requests if entry['action'] == 'refreshQuery']
+    assert sorted(queried) == sorted(task_ids)
+
+
 def test_unknown_task_id(sandbox):
     with pytest.raises(ApiError) as info:
         client_for(sandbox.url).read_tasks('refresh', ['00000000-0000-0000-0000-000000000000'])

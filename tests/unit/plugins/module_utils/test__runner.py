@@ -224,7 +224,7 @@ def test_wait_polls_with_growing_delays_until_done():
     tasks, finished = wait_for(SlowTasks(finish_after=6), 'refresh', ['1'], timeout=600, clock=lambda: clock.now,
                                sleep=clock.sleep)
     assert finished and tasks == [dict(task_id='1', status='complete')]
-    assert clock.sleeps == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
+    assert clock.sleeps == [1.0, 2.0, 4.0, 8.0, 10.0, 10.0, 10.0]     # a poll after each: none right after the call
 
 
 def test_wait_makes_its_last_poll_at_the_deadline():
@@ -233,7 +233,38 @@ def test_wait_makes_its_last_poll_at_the_deadline():
     tasks, finished = wait_for(client, 'refresh', ['1'], timeout=20, clock=lambda: clock.now, sleep=clock.sleep)
     assert not finished and tasks[0]['status'] == 'running'
     assert clock.sleeps == [1.0, 2.0, 4.0, 8.0, 5.0] and clock.now == 20
-    assert client.polls == 6
+    assert client.polls == 5
+
+
+class TasksFinishingInTurn:
+    """Task i finishes at poll i + 1 (task '2' fails); records the IDs each poll asked for."""
+
+    def __init__(self):
+        self.asked = []
+
+    def read_tasks(self, operation, task_ids):
+        self.asked.append(list(task_ids))
+        poll = len(self.asked)
+        return [dict(task_id=task_id, status=('failed' if task_id == '2' else 'complete') if int(task_id) < poll else 'running')
+                for task_id in task_ids]
+
+
+def test_wait_reads_only_the_tasks_still_running_and_keeps_the_order():
+    clock = FakeClock()
+    client = TasksFinishingInTurn()
+    tasks, finished = wait_for(client, 'refresh', ['0', '1', '2', '3'], timeout=600, clock=lambda: clock.now,
+                               sleep=clock.sleep)
+    assert finished
+    assert client.asked == [['0', '1', '2', '3'], ['1', '2', '3'], ['2', '3'], ['3']]
+    assert [(task['task_id'], task['status']) for task in tasks] == [
+        ('0', 'complete'), ('1', 'complete'), ('2', 'failed'), ('3', 'complete')]
+
+
+def test_wait_with_no_time_polls_once():
+    clock = FakeClock()
+    client = SlowTasks(finish_after=100)
+    tasks, finished = wait_for(client, 'refresh', ['1'], timeout=0, clock=lambda: clock.now, sleep=clock.sleep)
+    assert not finished and client.polls == 1 and clock.sleeps == []
 
 
 def test_pacer_spaces_calls_to_the_rate():
