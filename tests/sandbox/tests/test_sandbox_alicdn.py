@@ -448,9 +448,13 @@ def test_slow_fault(sandbox):
     params = sign_v2(v2_params(sandbox, 'DescribeRefreshQuota'))
     with pytest.raises(requests.ReadTimeout):
         requests.get(sandbox.url + '/', params=params, timeout=0.2)
-    started = time.monotonic()
     assert ali_call(sandbox, 'DescribeRefreshQuota').status_code == 200
-    assert time.monotonic() - started < 0.4
+    # the fault fired once: the second call was answered without it (the log, not a stopwatch, says so); the slow
+    # call is logged when its delayed answer goes out, usually after the second
+    deadline = time.monotonic() + 30
+    while len(sandbox.requests) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sorted((entry['fault'] for entry in sandbox.requests), key=str) == [None, 'slow']
 
 
 def test_fault_for_another_vendor_does_not_fire(sandbox):
