@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 import os
 import random
+import threading
 
 import pytest
 
 from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, NetworkError, QuotaUnreadableError
-from ansible_collections.cdnops.cdn.plugins.module_utils._runner import run, split_batches, wait_for
-from ansible_collections.cdnops.cdn.plugins.module_utils._transport import Pacer
+from ansible_collections.cdnops.cdn.plugins.module_utils._runner import run, split_batches, submit_all, wait_for
+from ansible_collections.cdnops.cdn.plugins.module_utils._transport import Pacer, RetryPolicy, Transport
 from ansible_collections.cdnops.cdn.plugins.module_utils._vendor import CallLimit, CdnClient, PathRules
 
 
@@ -391,3 +392,63 @@ def test_return_paths_gives_every_path_and_each_tasks_paths_again():
     done = run_fake(FailingTasks(), paths=PATHS, wait=True, return_paths=True)
     assert done.result['paths'] == PATHS
     assert [task['paths'] for task in done.result['tasks']] == [PATHS[:3], PATHS[3:5], PATHS[5:]]
+
+
+# -- concurrency is bounded, and every call is paced ------------------------------------------------------------------
+
+
+class PacedSession:
+    """Answers every request at once, a retryable refusal every 7th; records when each request started: the frozen
+    clock plus what the pacer made this thread sleep before it."""
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.headers = {}
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.starts = []
+        self.threads = set()
+
+    def sleep(self, seconds):
+        self.local.slept = getattr(self.local, 'slept', 0.0) + seconds
+
+    def request(self, timeout, verify, **request):
+        with self.lock:
+            self.starts.append(self.clock() + getattr(self.local, 'slept', 0.0))
+            self.threads.add(threading.get_ident())
+            refused = len(self.starts) % 7 == 0
+        self.local.slept = 0.0
+        if refused:
+            raise ApiError('Submit', 'throttled', http_status=503, code='Throttling', retryable=True)
+        return 'ok'
+
+
+class PacedClient(FakeClient):
+    """Sends each batch as one call through a real Transport."""
+
+    submit_concurrency = 4
+
+    def __init__(self, transport):
+        super().__init__()
+        self.transport = transport
+
+    def submit(self, batch):
+        self.transport.call('Submit', lambda: dict(method='POST', url='https://cdn.example.com/'), lambda answer: answer,
+                            mutating=True)
+        return dict(already_queued=[], accepted=[dict(task_id=batch['paths'][0], task_ids=[batch['paths'][0]],
+                                                      request_id=None, paths=batch['paths'])])
+
+
+def test_four_submissions_at_once_keep_to_the_rate_retries_included():
+    rate = 5
+    session = PacedSession(clock=lambda: 1764489600.0)
+    transport = Transport(session=session, rates={'Submit': rate}, clock=session.clock, sleep=session.sleep,
+                          retry=RetryPolicy(sleep=lambda seconds: None, jitter=lambda: 0.0))
+    batches = [dict(operation='refresh', object_type='file', paths=['https://a.example.com/%d' % n]) for n in range(40)]
+    outcomes, error = submit_all(PacedClient(transport), batches, {batch['paths'][0]: 'a.example.com' for batch in batches})
+
+    assert error is None and all(outcome['accepted'] for outcome in outcomes)
+    assert transport.retries == 6 and len(session.starts) == 46 and len(session.threads) <= 4
+    starts = sorted(session.starts)
+    assert min(later - earlier for earlier, later in zip(starts, starts[1:])) >= 1.0 / rate
+    assert max(sum(1 for other in starts if start <= other < start + 1.0) for start in starts) <= rate
