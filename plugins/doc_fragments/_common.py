@@ -48,9 +48,31 @@ options:
         never leaves half a refresh behind.
       - An empty list refreshes nothing and reports RV(ignore:changed=false).
       - From an ad-hoc command, separate paths with commas, or pass a JSON list when a URL contains a comma.
+      - O(paths), O(paths_file) or both are required; together, O(paths) come first, then the lines of the file, and a
+        path given twice is refreshed once.
     type: list
     elements: str
-    required: true
+  paths_file:
+    description:
+      - A text file listing more paths, one a line, read by the module on the host it runs on (the controller, with
+        C(delegate_to) set to C(localhost)), so that a long list does not pass through Ansible's templating and
+        argument checks. Use it for thousands of URLs.
+      - UTF-8 (a byte order mark is allowed), any line ending. Each line is trimmed; blank lines and lines whose first
+        character is C(#) are skipped (a URL never starts with C(#)).
+      - Each line is validated and normalised exactly as an item of O(paths). An error names the file, the line number
+        and the value; every bad line is reported at once and nothing is sent.
+      - A file that cannot be read (missing, a directory, no permission) or is not UTF-8 fails the module before any
+        request. A relative path is relative to the module's working directory; give an absolute one, for example
+        V({{ playbook_dir }}/urls.txt).
+      - A file with no path in it is the same as an empty O(paths) list.
+    type: path
+  return_paths:
+    description:
+      - Also return RV(paths) (every normalised path, in the order given) and each task's RV(tasks[].paths).
+      - Off by default, so that the result carries each URL once (in RV(batches), RV(not_submitted) and the like); with
+        a large list, the repeated lists would be most of what the module returns and Ansible prints.
+    type: bool
+    default: false
   wait:
     description:
       - Wait until every submitted task has finished.
@@ -104,9 +126,31 @@ options:
         never leaves half a prefetch behind.
       - An empty list prefetches nothing and reports RV(ignore:changed=false).
       - From an ad-hoc command, separate paths with commas, or pass a JSON list when a URL contains a comma.
+      - O(paths), O(paths_file) or both are required; together, O(paths) come first, then the lines of the file, and a
+        URL given twice is prefetched once.
     type: list
     elements: str
-    required: true
+  paths_file:
+    description:
+      - A text file listing more paths, one a line, read by the module on the host it runs on (the controller, with
+        C(delegate_to) set to C(localhost)), so that a long list does not pass through Ansible's templating and
+        argument checks. Use it for thousands of URLs.
+      - UTF-8 (a byte order mark is allowed), any line ending. Each line is trimmed; blank lines and lines whose first
+        character is C(#) are skipped (a URL never starts with C(#)).
+      - Each line is validated and normalised exactly as an item of O(paths). An error names the file, the line number
+        and the value; every bad line is reported at once and nothing is sent.
+      - A file that cannot be read (missing, a directory, no permission) or is not UTF-8 fails the module before any
+        request. A relative path is relative to the module's working directory; give an absolute one, for example
+        V({{ playbook_dir }}/urls.txt).
+      - A file with no path in it is the same as an empty O(paths) list.
+    type: path
+  return_paths:
+    description:
+      - Also return RV(paths) (every normalised path, in the order given) and each task's RV(tasks[].paths).
+      - Off by default, so that the result carries each URL once (in RV(batches), RV(not_submitted) and the like); with
+        a large list, the repeated lists would be most of what the module returns and Ansible prints.
+    type: bool
+    default: false
   wait:
     description:
       - Wait until every submitted prefetch task has finished.

@@ -133,11 +133,12 @@ def last_poll(registered):
 def not_submitted(result):
     """The paths a failed module call did not submit.
 
-    The module's `not_submitted` when it lists any. Otherwise the set's paths (the module's normalised `paths`, else
-    the loop item's) less those its batches with a task ID, `already_queued`, `already_refreshed` and `unconfirmed`
-    cover; an empty `not_submitted` is trusted only when something was submitted.
+    The module's `not_submitted` when it lists any, or when the module validated some paths (`path_count`): it then
+    lists every one it did not submit. Otherwise the set's paths (the module's normalised `paths`, else the loop
+    item's) less those its batches with a task ID, `already_queued`, `already_refreshed` and `unconfirmed` cover; an
+    empty `not_submitted` is trusted only when something was submitted.
     """
-    if result.get('not_submitted'):
+    if result.get('not_submitted') or (result.get('path_count') and isinstance(result.get('not_submitted'), list)):
         return list(result['not_submitted'])
     covered = set(result.get('already_queued') or []) | set(result.get('unconfirmed') or [])
     covered |= {entry.get('path') for entry in result.get('already_refreshed') or [] if isinstance(entry, Mapping)}

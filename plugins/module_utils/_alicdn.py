@@ -18,8 +18,6 @@ import time
 import uuid
 
 from ansible.module_utils.basic import env_fallback
-from ansible.module_utils.six.moves.urllib.parse import quote
-
 from ansible_collections.cdnops.cdn.plugins.module_utils import _credentials
 from ansible_collections.cdnops.cdn.plugins.module_utils._credentials import Credentials
 from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, QuotaUnreadableError, ValidationError
@@ -48,6 +46,8 @@ END_TIME_AHEAD = 300            # DescribeRefreshTasks EndTime: this far past no
 PREFETCH_QUOTA_PREFIX = 'Preload'
 MAX_IDS_PER_QUERY = 10          # DescribeRefreshTaskById: DOC + 'describerefreshtaskbyid'
 PAGE_SIZE = 100                 # DescribeRefreshTasks: DOC + 'describerefreshtasks'
+# str.translate table deleting the characters the RPC signature's percentEncode keeps literal (RFC 3986 unreserved).
+_RPC_UNRESERVED_DELETED = dict.fromkeys(map(ord, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~'))
 # Calls a second per account, as documented on each operation's page.
 CALL_RATES = {
     'RefreshObjectCaches': 50, 'PushObjectCache': 50, 'DescribeRefreshTaskById': 30, 'DescribeRefreshTasks': 5,
@@ -163,11 +163,21 @@ def push_options(params):
 
 
 def rpc_percent_encode(value):
-    """The RPC signature's percentEncode: UTF-8, only A-Z a-z 0-9 - _ . ~ literal, space as %20.
+    """The RPC signature's percentEncode of a str: UTF-8, only A-Z a-z 0-9 - _ . ~ literal, space as %20.
 
     https://www.alibabacloud.com/help/en/sdk/product-overview/rpc-mechanism
+    The same as urllib's quote(value, safe='-_.~'), several times faster on the long ObjectPath of 1000 URLs (which is
+    encoded three times a call): one str.replace per distinct character to encode, instead of a lookup per byte.
+    Raises UnicodeEncodeError for a lone surrogate, as quote does.
     """
-    return quote(value, safe='-_.~')
+    text = value.encode('utf-8').decode('latin-1')     # one character per UTF-8 byte
+    escaped = set(text.translate(_RPC_UNRESERVED_DELETED))
+    if '%' in escaped:      # first, so that the escapes made below are left alone
+        text = text.replace('%', '%25')
+        escaped.discard('%')
+    for char in escaped:
+        text = text.replace(char, '%%%02X' % ord(char))
+    return text
 
 
 def string_to_sign(method, params):

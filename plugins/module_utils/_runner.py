@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+import os
 import re
 import threading
 import time
@@ -35,14 +36,19 @@ from ansible_collections.cdnops.cdn.plugins.module_utils._errors import (
     CdnError, QuotaError, QuotaUnreadableError, ValidationError)
 from ansible_collections.cdnops.cdn.plugins.module_utils._transport import (
     HAS_REQUESTS, REQUESTS_IMPORT_ERROR, MinuteBudget, Transport, tls_verify)
-from ansible_collections.cdnops.cdn.plugins.module_utils._urls import check_prefetchable, normalise_path, split_pasted
+from ansible_collections.cdnops.cdn.plugins.module_utils._urls import (
+    check_prefetchable, normalise_path, plain_url, split_pasted)
 
-# Options of every module that submits paths (refresh and prefetch).
+# Options of every module that submits paths (refresh and prefetch), and the rule between them (AnsibleModule's
+# required_one_of).
 SUBMIT_OPTIONS = dict(
-    paths=dict(type='list', elements='str', required=True),
+    paths=dict(type='list', elements='str'),
+    paths_file=dict(type='path'),
+    return_paths=dict(type='bool', default=False),
     wait=dict(type='bool', default=False),
     wait_timeout=dict(type='int', default=600),
 )
+SUBMIT_REQUIRED_ONE_OF = [('paths', 'paths_file')]
 
 # Options of every module that calls a vendor API.
 CONNECTION_OPTIONS = dict(
@@ -121,11 +127,17 @@ def fail(module, error, result=None):
 
 
 def connect(module, client_class):
-    """Build a vendor client from the module's options, or fail the module with a clear message."""
+    """Build a vendor client from the module's options, or fail the module with a clear message.
+
+    A `paths_file` that cannot be read fails here, before the credentials are looked for (which may call the ECS
+    metadata service or STS).
+    """
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
     params = module.params
     try:
+        if params.get('paths_file') is not None:
+            open_paths_file(params['paths_file']).close()
         for option, minimum, unit in (('timeout', 1, ' seconds'), ('wait_timeout', 0, ' seconds'),
                                       ('pacing_timeout', 0, ' seconds'), ('domain_urls_per_minute', 1, '')):
             if params.get(option) is not None and params[option] < minimum:
@@ -141,38 +153,115 @@ def connect(module, client_class):
         fail(module, exc, dict(changed=False))
 
 
-def normalise_all(paths, object_type, rules, operation='refresh'):
-    """Normalise and de-duplicate (order kept). Returns (entries, errors): entries are (url, domain), errors text."""
+def open_paths_file(filename):
+    """`filename` opened for reading, in binary; raises ValidationError naming it, why, and what to give instead."""
+    try:
+        return open(filename, 'rb')
+    except OSError as exc:
+        where = '' if os.path.isabs(filename) else ' (relative to %s, where the module runs)' % os.getcwd()
+        raise ValidationError(
+            'paths_file %s cannot be read%s: %s. Give the path of a text file on the host the module runs on (the '
+            'controller, with delegate_to: localhost), one URL a line; an absolute path such as '
+            '"{{ playbook_dir }}/urls.txt" does not depend on the working directory' % (
+                filename, where, exc.strerror or exc))
+
+
+def read_paths_file(filename):
+    """The paths listed in `filename`: (paths, line_numbers), two lists of the same length.
+
+    The file is UTF-8 text (a byte order mark is allowed), one path a line; each line is trimmed, and blank lines and
+    lines whose first character is "#" (comments) are skipped. Raises ValidationError when the file cannot be read or is
+    not UTF-8, naming the file and the line.
+    """
+    with open_paths_file(filename) as handle:
+        try:
+            data = handle.read()
+        except OSError as exc:
+            raise ValidationError('paths_file %s cannot be read: %s' % (filename, exc.strerror or exc))
+    try:
+        text = data.decode('utf-8-sig')
+    except UnicodeDecodeError as exc:
+        raise ValidationError('paths_file %s line %d is not UTF-8 text (byte 0x%02x): save the file as UTF-8' % (
+            filename, data.count(b'\n', 0, exc.start) + 1, data[exc.start]))
+    paths, numbers = [], []
+    for number, line in enumerate(text.split('\n'), 1):
+        line = line.strip()
+        if line and not line.startswith('#'):
+            paths.append(line)
+            numbers.append(number)
+    return paths, numbers
+
+
+def normalise_all(paths, object_type, rules, operation='refresh', source=None, line_numbers=None):
+    """Normalise and de-duplicate (order kept). Returns (entries, errors): entries are (url, domain), errors text.
+
+    `source` and `line_numbers`: the paths come from this file (paths_file), and this is the line of each; every
+    error then starts with 'paths_file FILE line N: '.
+    One pass: a plain URL (_urls.plain_url) is taken as it is; any other item is split if it holds several pasted
+    URLs (_urls.split_pasted) and normalised in full.
+    """
     entries = {}
     errors = []
-    for path in split_pasted(paths):
-        try:
-            url, domain = normalise_path(path, object_type, rules)
-            if operation == 'prefetch':
-                check_prefetchable(url, path)
-        except ValidationError as exc:
-            errors.append(str(exc))
-        else:
-            entries.setdefault(url, domain)
+    prefetch = operation == 'prefetch'
+    for index, item in enumerate(paths):
+        plain = plain_url(item, object_type, rules)
+        if plain and not (prefetch and '*' in item):
+            entries.setdefault(*plain)
+            continue
+        for path in split_pasted([item]):
+            try:
+                url, domain = normalise_path(path, object_type, rules)
+                if prefetch:
+                    check_prefetchable(url, path)
+            except ValidationError as exc:
+                errors.append('paths_file %s line %d: %s' % (source, line_numbers[index], exc) if source else str(exc))
+            else:
+                entries.setdefault(url, domain)
     return list(entries.items()), errors
+
+
+def normalise_options(params, object_type, rules, operation='refresh'):
+    """normalise_all for the `paths` option, then the lines of `paths_file`: (entries, errors), de-duplicated across
+    both, `paths` first. Raises ValidationError when paths_file cannot be read."""
+    entries, errors = normalise_all(params.get('paths') or [], object_type, rules, operation)
+    if params.get('paths_file') is None:
+        return entries, errors
+    listed, numbers = read_paths_file(params['paths_file'])
+    more, more_errors = normalise_all(listed, object_type, rules, operation, params['paths_file'], numbers)
+    if entries:
+        merged = dict(entries)
+        for url, domain in more:
+            merged.setdefault(url, domain)
+        more = list(merged.items())
+    return more, errors + more_errors
 
 
 def split_batches(entries, limit, per_domain=None):
     """Pack (url, domain) entries into as few lists of URLs as `limit` (a CallLimit) allows, grouped by domain, with
-    at most `per_domain` URLs of one domain in a list (None: no such limit)."""
+    at most `per_domain` URLs of one domain in a list (None: no such limit).
+
+    A domain's URLs go into the current list as one slice while they fit; a new list starts when it is full, when it
+    already has `limit.domains` domains and this is another one, or when it holds `per_domain` URLs of this domain.
+    """
     by_domain = {}
     for url, domain in entries:
         by_domain.setdefault(domain, []).append(url)
     batches, current, counts = [], [], {}
     for domain, urls in by_domain.items():
-        for url in urls:
+        start = 0
+        while start < len(urls):
             domain_full = limit.domains and domain not in counts and len(counts) >= limit.domains
             domain_over = per_domain and counts.get(domain, 0) >= per_domain
             if len(current) >= limit.paths or domain_full or domain_over:
                 batches.append(current)
                 current, counts = [], {}
-            current.append(url)
-            counts[domain] = counts.get(domain, 0) + 1
+            room = limit.paths - len(current)
+            if per_domain:
+                room = min(room, per_domain - counts.get(domain, 0))
+            chunk = urls[start:start + room]
+            current.extend(chunk)
+            counts[domain] = counts.get(domain, 0) + len(chunk)
+            start += len(chunk)
     if current:
         batches.append(current)
     return batches
@@ -415,7 +504,8 @@ def run(module, client, operation='refresh', object_type=None):
     object_type = object_type or params['object_type']
     transport = client.transport
     clock = getattr(transport, 'clock', time.time)
-    result = dict(changed=False, paths=[], batches=[], task_ids=[], not_submitted=[], already_queued=[], unconfirmed=[])
+    result = dict(changed=False, path_count=0, batches=[], task_ids=[], not_submitted=[], already_queued=[],
+                  unconfirmed=[])
     looks_up = 'refreshed_after' in params
     if looks_up:
         result['already_refreshed'] = []
@@ -428,9 +518,14 @@ def run(module, client, operation='refresh', object_type=None):
         limit = client.call_limit(operation, object_type)
     except CdnError as exc:
         stop(exc)
-    entries, errors = normalise_all(params['paths'], object_type, client.rules, operation)
-    result['paths'] = [url for url, domain in entries]
-    result['not_submitted'] = list(result['paths'])
+    try:
+        entries, errors = normalise_options(params, object_type, client.rules, operation)
+    except CdnError as exc:
+        stop(exc)
+    urls = [url for url, domain in entries]
+    result.update(path_count=len(urls), not_submitted=list(urls))
+    if params.get('return_paths'):
+        result['paths'] = urls
     if errors:
         shown = '; '.join(errors[:MAX_REPORTED_ERRORS])
         more = len(errors) - MAX_REPORTED_ERRORS
@@ -477,8 +572,10 @@ def run(module, client, operation='refresh', object_type=None):
             except CdnError as exc:
                 exc.args = ('%s; the %s was submitted but waiting for it failed: %s' % (summary, operation, exc),)
                 stop(exc)
-            ours = {path_key(url) for url in result['paths']}
-            result['tasks'] = tasks
+            ours = {path_key(url) for url in urls}
+            # each URL once: a task's paths are those of its batches, unless return_paths asks for them again
+            result['tasks'] = tasks if params.get('return_paths') else [
+                {key: value for key, value in task.items() if key != 'paths'} for task in tasks]
             result['failed_paths'] = [path for task in tasks for path in task['failed_paths'] if path_key(path) in ours]
             if result['failed_paths']:
                 module.fail_json(msg='%s, and %s failed to %s: %s' % (

@@ -18,11 +18,6 @@ from ansible.module_utils.six.moves.urllib.parse import quote, urlsplit
 
 from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ValidationError
 
-try:
-    import idna
-except ImportError:  # idna comes with requests; without it only ASCII host names are accepted
-    idna = None
-
 # A URL path and query keep RFC 3986 unreserved characters, sub-delims and ":@/?" literal; everything else is
 # percent-encoded as UTF-8. A "%" that starts a valid escape is kept, so nothing is ever encoded twice.
 _URL_SAFE = "-._~!$&'()*+,;=:@/?%"
@@ -32,6 +27,12 @@ _CONTROL = re.compile(r'[\x00-\x1f\x7f]')
 _HOST_LABEL = re.compile(r'[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\Z')
 # Several URLs pasted into one string: whitespace followed by a scheme. No real file name has that.
 _PASTED_SEPARATOR = re.compile(r'\s+(?=[Hh][Tt][Tt][Pp][Ss]?://)')
+# A URL that normalise_path would return as it is: a lower-case scheme and ASCII host (with an optional port), a "/",
+# and a tail of characters kept literally or valid %XX escapes (no "#", no white space, no control character). Group 1
+# is the host. Anything else takes the full path of normalise_path.
+_PLAIN_URL = re.compile(r"https?://([a-z0-9.-]+(?::[0-9]+)?)/[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*"
+                        r"(?:%[0-9A-Fa-f]{2}[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*)*")
+_PLAIN_TYPES = frozenset(('file', 'directory'))
 
 # Host names already checked, with their ASCII form (a refresh of 100,000 URLs has a handful of hosts).
 _HOSTS = {}
@@ -69,19 +70,29 @@ def host_ascii(host, path):
         raise ValidationError('%r has an invalid port %r' % (path, port))
     if name.isascii():
         name = name.lower()
-    elif idna is None:
-        raise ValidationError('%r has a non-ASCII host name %r: install the Python package idna, or give its '
-                              'xn-- form' % (path, name))
     else:
-        try:
-            name = idna.encode(name, uts46=True).decode('ascii')
-        except (idna.IDNAError, UnicodeError) as exc:
-            raise ValidationError('%r has an invalid international host name %r (%s)' % (path, name, exc))
+        name = _idna_ascii(name, path)
     labels = name.split('.')
     if len(labels) < 2 or not all(len(label) < 64 and _HOST_LABEL.match(label) for label in labels):
         raise ValidationError('%r has an invalid host name %r (expected a domain such as www.example.com)' % (path, name))
     _HOSTS[host] = result = name + colon + port
     return result
+
+
+def _idna_ascii(name, path):
+    """The ASCII (xn--) form of the international host name `name`, per UTS #46; raises ValidationError naming `path`.
+
+    idna is imported here, not at the top: it comes with requests, and most runs have ASCII host names only.
+    """
+    try:
+        import idna
+    except ImportError:
+        raise ValidationError('%r has a non-ASCII host name %r: install the Python package idna, or give its '
+                              'xn-- form' % (path, name))
+    try:
+        return idna.encode(name, uts46=True).decode('ascii')
+    except (idna.IDNAError, UnicodeError) as exc:
+        raise ValidationError('%r has an invalid international host name %r (%s)' % (path, name, exc))
 
 
 def normalise_path(path, object_type, rules):
@@ -91,7 +102,32 @@ def normalise_path(path, object_type, rules):
     fragment ('#top') is dropped, as browsers never send it (a '#' in a file name is written '%23'); with
     object_type 'ignore_params' the query is dropped, as the vendor ignores it; the rest is percent-encoded without
     double-encoding, except for object types in `rules.raw_types` (regular expressions), which are sent as written.
+
+    A plain URL is returned by plain_url, in one regular expression match (a large list is mostly such URLs); every
+    other path, and every error, takes the full steps (normalise_path_fully).
     """
+    return plain_url(path, object_type, rules) or normalise_path_fully(path, object_type, rules)
+
+
+def plain_url(path, object_type, rules):
+    """(path, domain) if `path` is a URL that normalise_path_fully would return unchanged, else None (not known).
+
+    That is a file or directory URL matching _PLAIN_URL, within the length limit, a directory ending with "/", whose
+    host was checked before (by normalise_path_fully) and is in its normal form. Never raises.
+    """
+    if object_type not in _PLAIN_TYPES or object_type in rules.raw_types or not isinstance(path, str):
+        return None
+    match = _PLAIN_URL.fullmatch(path)
+    if not match or len(path) > rules.max_length or (object_type == 'directory' and not path.endswith('/')):
+        return None
+    host = match.group(1)
+    if _HOSTS.get(host) != host:
+        return None
+    return path, host.partition(':')[0]
+
+
+def normalise_path_fully(path, object_type, rules):
+    """normalise_path without the shortcut for plain URLs (every step, for every path)."""
     text = path.strip() if isinstance(path, str) else path
     if not text or not isinstance(text, str):
         raise ValidationError('an empty path was given (%r)' % (path,))

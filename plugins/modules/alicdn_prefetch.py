@@ -96,12 +96,25 @@ EXAMPLES = r"""
 - name: Show the prefetch task IDs
   ansible.builtin.debug:
     var: prefetch.task_ids
+
+- name: Warm every URL of a long list, one a line (the file is read by the module, not templated)
+  cdnops.cdn.alicdn_prefetch:
+    paths_file: /srv/release/hot-urls.txt
+  delegate_to: localhost
+  run_once: true
 """
 
 RETURN = r"""
-paths:
-  description: The normalised, de-duplicated URLs, in the order given.
+path_count:
+  description:
+    - How many normalised, de-duplicated URLs were given (in O(paths) and O(paths_file)), invalid ones not counted.
+    - Each of them is in one of RV(batches), RV(not_submitted), RV(unconfirmed), RV(already_queued).
   returned: always
+  type: int
+  sample: 2
+paths:
+  description: The normalised, de-duplicated URLs, in the order given (O(paths) first, then O(paths_file)).
+  returned: when O(return_paths=true)
   type: list
   elements: str
   sample: [https://www.example.com/index.html, https://www.example.com/caf%C3%A9.html]
@@ -217,6 +230,7 @@ tasks:
       sample: '2026-11-30T08:00:00Z'
     paths:
       description: The URLs of the task.
+      returned: when O(return_paths=true) (RV(batches) lists the URLs of each task otherwise)
       type: list
       elements: str
     failed_paths:
@@ -286,11 +300,12 @@ error:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.cdnops.cdn.plugins.module_utils._alicdn import PREFETCH_ARGUMENT_SPEC, AlicdnPrefetchClient
-from ansible_collections.cdnops.cdn.plugins.module_utils._runner import connect, run
+from ansible_collections.cdnops.cdn.plugins.module_utils._runner import SUBMIT_REQUIRED_ONE_OF, connect, run
 
 
 def main():
-    module = AnsibleModule(argument_spec=PREFETCH_ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=PREFETCH_ARGUMENT_SPEC, required_one_of=SUBMIT_REQUIRED_ONE_OF,
+                           supports_check_mode=True)
     run(module, connect(module, AlicdnPrefetchClient), operation='prefetch', object_type='file')
 
 

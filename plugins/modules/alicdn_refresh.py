@@ -142,17 +142,24 @@ EXAMPLES = r"""
       access_key_id: "{{ vault_alicdn_access_key_id }}"
       access_key_secret: "{{ vault_alicdn_access_key_secret }}"
   block:
-    - name: Refresh every URL of a release list (batched to 1000 per call)
+    - name: Refresh every URL listed in a file, one a line (read by the module; batched to 1000 per call)
       cdnops.cdn.alicdn_refresh:
-        paths: "{{ lookup('ansible.builtin.file', 'release-urls.txt').splitlines() }}"
+        paths_file: "{{ playbook_dir }}/release-urls.txt"
       delegate_to: localhost
       run_once: true
 """
 
 RETURN = r"""
-paths:
-  description: The normalised, de-duplicated paths, in the order given.
+path_count:
+  description:
+    - How many normalised, de-duplicated paths were given (in O(paths) and O(paths_file)), invalid ones not counted.
+    - Each of them is in one of RV(batches), RV(not_submitted), RV(unconfirmed), RV(already_queued) or RV(already_refreshed).
   returned: always
+  type: int
+  sample: 2
+paths:
+  description: The normalised, de-duplicated paths, in the order given (O(paths) first, then O(paths_file)).
+  returned: when O(return_paths=true)
   type: list
   elements: str
   sample: [https://www.example.com/index.html, https://www.example.com/caf%C3%A9.html]
@@ -290,6 +297,7 @@ tasks:
       sample: '2026-11-30T08:00:00Z'
     paths:
       description: The paths of the task.
+      returned: when O(return_paths=true) (RV(batches) lists the paths of each task otherwise)
       type: list
       elements: str
     failed_paths:
@@ -359,11 +367,12 @@ error:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.cdnops.cdn.plugins.module_utils._alicdn import REFRESH_ARGUMENT_SPEC, AlicdnClient
-from ansible_collections.cdnops.cdn.plugins.module_utils._runner import connect, run
+from ansible_collections.cdnops.cdn.plugins.module_utils._runner import SUBMIT_REQUIRED_ONE_OF, connect, run
 
 
 def main():
-    module = AnsibleModule(argument_spec=REFRESH_ARGUMENT_SPEC, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=REFRESH_ARGUMENT_SPEC, required_one_of=SUBMIT_REQUIRED_ONE_OF,
+                           supports_check_mode=True)
     run(module, connect(module, AlicdnClient))
 
 

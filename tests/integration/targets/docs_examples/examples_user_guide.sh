@@ -37,10 +37,35 @@ example_user_guide_ad_hoc() {
   # check mode: reads the quota, sends no refresh; the comma stays inside the one URL
   succeeds "$work/ug-adhoc2.out" bash -c "${commands[1]}"
   result_has "$work/ug-adhoc2.out" \
-    '(r["changed"] and r["paths"] == ["https://www.example.com/q?a=1,2"]
-      and [b["task_id"] for b in r["batches"]] == [None])'
+    '(r["changed"] and [(b["paths"], b["task_id"]) for b in r["batches"]] == [(["https://www.example.com/q?a=1,2"], None)])'
   calls_were alicdn:DescribeRefreshQuota
   received 0 0
+}
+
+example_user_guide_paths_file() {
+  # the file next to the play, as the example says: 1,500 URLs (2 calls), a comment, a blank line and a duplicate
+  python - "$work/release-urls.txt" <<'PY'
+import sys
+urls = ['https://www.example.com/release/%d.js' % n for n in range(1500)]
+open(sys.argv[1], 'w').write('# release 42\n\n' + '\n'.join(urls) + '\n' + urls[7] + '\n')
+PY
+  play_of web "$1" >"$work/ug-pf.yml"
+  succeeds "$work/ug-pf.out" playbook "$work/ug-pf.yml" -v
+  has '"msg": "1500 URLs in 2 calls"' "$work/ug-pf.out"
+  calls_were alicdn:DescribeRefreshQuota alicdn:RefreshObjectCaches alicdn:RefreshObjectCaches
+  received 2 0 "$(python -c 'import json; print(json.dumps({"alicdn": {"file": [
+    "https://www.example.com/release/%d.js" % n for n in range(1500)]}}))')"
+}
+
+example_user_guide_paths_file_ad_hoc() {
+  mapfile -t commands < <(grep '^ansible ' "$1")
+  [ "${#commands[@]}" = 1 ] || fail "expected one ansible command in $1"
+  mkdir -p "$work/adhoc-pf"
+  printf '# two pages\nhttps://www.example.com/index.html\r\nhttps://www.example.com/about.html\r\n' \
+    >"$work/adhoc-pf/release-urls.txt"
+  succeeds "$work/ug-pf-adhoc.out" bash -c "cd '$work/adhoc-pf' && ${commands[0]}"
+  result_has "$work/ug-pf-adhoc.out" 'r["changed"] and r["path_count"] == 2 and "paths" not in r'
+  received 0 1 '{"jdcdn": {"file": ["https://www.example.com/index.html", "https://www.example.com/about.html"]}}'
 }
 
 example_user_guide_failed_when() {

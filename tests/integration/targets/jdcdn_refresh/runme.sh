@@ -56,4 +56,30 @@ ansible localhost "${localhost[@]}" -m cdnops.cdn.jdcdn_refresh -a 'paths=https:
 grep -q '"changed": true' adhoc.out
 no_secrets adhoc.out
 actions refresh
-rm -f playbook.out adhoc.out
+
+# A large list from a file (paths_file), ad hoc: 250 URLs, CRLF line endings and a comment; 3 calls of up to 100.
+reset
+python - <<'PY'
+urls = ['https://www.example.com/static/%d.css' % n for n in range(250)]
+with open('urls.txt', 'w', newline='\r\n') as f:
+    f.write('# JD release\n' + '\n'.join(urls) + '\n')
+PY
+ansible localhost "${localhost[@]}" -m cdnops.cdn.jdcdn_refresh -a "paths_file=$PWD/urls.txt" >adhoc.out
+no_secrets adhoc.out
+actions refresh refresh refresh
+python - "$sandbox" <<'PY'
+import json, sys, urllib.request
+urls = ['https://www.example.com/static/%d.css' % n for n in range(250)]
+calls = json.load(urllib.request.urlopen(sys.argv[1] + '/_sandbox/requests'))
+assert sorted(path for c in calls for path in c['params']['instances']) == sorted(urls), 'not each URL once'
+printed = open('adhoc.out').read()
+assert '"path_count": 250' in printed and all(printed.count('"%s"' % url) == 1 for url in urls), 'not printed once'
+PY
+# A file that is not there: a clear error, and nothing is sent.
+reset
+if ansible localhost "${localhost[@]}" -m cdnops.cdn.jdcdn_refresh -a "paths_file=$PWD/missing.txt" >adhoc.out; then
+  echo 'a missing paths_file did not fail the module' >&2; exit 1
+fi
+grep -F "paths_file $PWD/missing.txt cannot be read: No such file or directory." adhoc.out
+actions
+rm -f playbook.out adhoc.out urls.txt

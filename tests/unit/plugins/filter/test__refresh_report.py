@@ -248,6 +248,23 @@ def test_unconfirmed_paths_are_named_apart_from_those_not_submitted():
     assert not any(line.startswith('  not submitted') for line in lines)
 
 
+def test_a_module_that_validated_its_paths_is_trusted_when_it_lists_none_as_not_submitted():
+    # the modules return path_count instead of the list of paths: the loop item's paths are as the user wrote them
+    failed = {'failed': True, 'item': item('file', ['/a b.html', '/b.html']), 'path_count': 2,
+              'msg': 'RefreshObjectCaches: the connection dropped', 'batches': [], 'task_ids': [], 'not_submitted': [],
+              'unconfirmed': ['https://www.example.com/a%20b.html', 'https://www.example.com/b.html']}
+    lines = refresh_report({'alicdn': loop(failed)})['failure'].splitlines()
+    assert lines[2].startswith('  unconfirmed, the answer was lost (2 path(s)): ')
+    assert not any(line.startswith('  not submitted') for line in lines)
+
+
+def test_a_set_whose_paths_are_all_invalid_lists_them_as_not_submitted():
+    failed = {'failed': True, 'item': item('file', ['ftp://x/a']), 'path_count': 0, 'batches': [], 'task_ids': [],
+              'msg': "1 of 1 path are invalid, nothing was sent: 'ftp://x/a' must start with http:// or https://",
+              'not_submitted': []}
+    assert '  not submitted (1 path(s)): ftp://x/a' in refresh_report({'alicdn': loop(failed)})['failure']
+
+
 def test_paths_already_refreshed_are_not_counted_as_not_submitted():
     failed = {'failed': True, 'item': item('file', ALI_FILES), 'msg': 'QuotaExceeded', 'paths': ALI_FILES,
               'batches': [], 'task_ids': [], 'not_submitted': [],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import time
+from urllib.parse import quote
 
 import pytest
 
@@ -60,6 +61,22 @@ def test_string_to_sign_encodes_twice():
                                           ('é', '%C3%A9')])
 def test_percent_encode_rule(raw, encoded):
     assert _alicdn.rpc_percent_encode(raw) == encoded
+
+
+@pytest.mark.parametrize('raw', [
+    '', 'plain-_.~09AZaz', ''.join(map(chr, range(0x300))), '\U0001f600 \u4e2d\u6587 caf\u00e9', '%%25%zz%',
+    OBJECT_PATH, 'https://d1.example.com/a%20b.js?x=1&y=2\nhttps://d2.example.com/%E4%B8%AD/', '%41' * 3 + '=&+*~',
+])
+def test_percent_encode_is_urllib_quote_with_only_unreserved_characters_safe(raw):
+    assert _alicdn.rpc_percent_encode(raw) == quote(raw, safe='-_.~')
+    assert _alicdn.rpc_percent_encode(quote(raw, safe='-_.~')) == quote(quote(raw, safe='-_.~'), safe='-_.~')
+
+
+def test_percent_encode_refuses_a_lone_surrogate_as_quote_does():
+    with pytest.raises(UnicodeEncodeError):
+        quote('a\ud800', safe='-_.~')
+    with pytest.raises(UnicodeEncodeError):
+        _alicdn.rpc_percent_encode('a\ud800')
 
 
 def test_signed_query_with_pinned_clock_and_nonce_gives_v2_7():

@@ -6,11 +6,16 @@
 
 from __future__ import annotations
 
+import json
+import os
+import random
+import threading
+
 import pytest
 
 from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ApiError, NetworkError, QuotaUnreadableError
-from ansible_collections.cdnops.cdn.plugins.module_utils._runner import run, split_batches, wait_for
-from ansible_collections.cdnops.cdn.plugins.module_utils._transport import Pacer
+from ansible_collections.cdnops.cdn.plugins.module_utils._runner import run, split_batches, submit_all, wait_for
+from ansible_collections.cdnops.cdn.plugins.module_utils._transport import Pacer, RetryPolicy, Transport
 from ansible_collections.cdnops.cdn.plugins.module_utils._vendor import CallLimit, CdnClient, PathRules
 
 
@@ -165,8 +170,10 @@ def test_check_mode_submits_nothing_and_reports_the_batches():
 
 def test_duplicates_and_pasted_lists_become_distinct_paths():
     client = FakeClient()
-    done = run_fake(client, paths=['https://a.example.com/1 https://a.example.com/2', 'HTTPS://A.EXAMPLE.COM/1'])
+    done = run_fake(client, paths=['https://a.example.com/1 https://a.example.com/2', 'HTTPS://A.EXAMPLE.COM/1'],
+                    return_paths=True)
     assert done.result['paths'] == ['https://a.example.com/1', 'https://a.example.com/2']
+    assert done.result['path_count'] == 2
 
 
 def test_unsupported_object_type_is_refused():
@@ -194,6 +201,37 @@ def test_every_path_is_in_exactly_one_batch():
     batches = split_batches(entries, CallLimit(100, None))
     assert sorted(url for batch in batches for url in batch) == sorted(url for url, domain in entries)
     assert len(batches) == 11
+
+
+def split_url_by_url(entries, limit, per_domain=None):
+    """The batching rule, one URL at a time (split_batches places a domain's URLs a slice at a time)."""
+    by_domain = {}
+    for url, domain in entries:
+        by_domain.setdefault(domain, []).append(url)
+    batches, current, counts = [], [], {}
+    for domain, urls in by_domain.items():
+        for url in urls:
+            domain_full = limit.domains and domain not in counts and len(counts) >= limit.domains
+            domain_over = per_domain and counts.get(domain, 0) >= per_domain
+            if len(current) >= limit.paths or domain_full or domain_over:
+                batches.append(current)
+                current, counts = [], {}
+            current.append(url)
+            counts[domain] = counts.get(domain, 0) + 1
+    if current:
+        batches.append(current)
+    return batches
+
+
+@pytest.mark.parametrize('seed', range(30))
+def test_batches_are_those_of_the_url_by_url_rule(seed):
+    rng = random.Random(seed)
+    domains = rng.randint(1, 30)
+    entries = [('http://d%d.com/%d' % (rng.randrange(domains), n)) for n in range(rng.randint(0, 3000))]
+    entries = [(url, url.split('/')[2]) for url in entries]
+    limit = CallLimit(rng.choice([1, 3, 5, 100, 1000]), rng.choice([None, 1, 2, 10]))
+    per_domain = rng.choice([None, 1, 7, 250, 1000])
+    assert split_batches(entries, limit, per_domain) == split_url_by_url(entries, limit, per_domain)
 
 
 class SlowTasks:
@@ -276,3 +314,172 @@ def test_pacer_spaces_calls_to_the_rate():
     # 10 % under the rate, for network jitter; the first call waits too, for the run before this one
     assert clock.sleeps == pytest.approx([0.22] * 6)
     assert pacer.waited == pytest.approx(1.32)
+
+
+# -- paths_file ----------------------------------------------------------------------------------------------------
+
+
+def write(tmp_path, text, name='urls.txt', encoding='utf-8'):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding) if isinstance(text, str) else text)
+    return str(path)
+
+
+def test_a_paths_file_is_one_url_a_line_with_blank_lines_and_comments_skipped(tmp_path):
+    listed = write(tmp_path, '# release 42\n\n%s\r\n  %s  \n\t# %s\n%s\n' % (PATHS[0], PATHS[1], PATHS[2], PATHS[3]))
+    client = FakeClient()
+    done = run_fake(client, paths_file=listed)
+    assert not done.failed and done.result['path_count'] == 3
+    assert [path for batch in client.batches for path in batch['paths']] == [PATHS[0], PATHS[1], PATHS[3]]
+
+
+def test_paths_come_first_then_the_file_and_a_path_given_twice_is_sent_once(tmp_path):
+    listed = write(tmp_path, '\n'.join([PATHS[5], 'HTTPS://A.EXAMPLE.COM/0', PATHS[1], PATHS[4]]))
+    done = run_fake(FakeClient(), paths=[PATHS[0], PATHS[1]], paths_file=listed, return_paths=True)
+    assert done.result['paths'] == [PATHS[0], PATHS[1], PATHS[5], PATHS[4]]
+
+
+def test_a_byte_order_mark_and_a_last_line_without_a_line_break_are_fine(tmp_path):
+    listed = write(tmp_path, '\ufeff%s\n%s' % (PATHS[0], PATHS[1]))
+    done = run_fake(FakeClient(), paths_file=listed, return_paths=True)
+    assert done.result['paths'] == PATHS[:2]
+
+
+def test_bad_lines_are_named_by_file_and_line_and_nothing_is_sent(tmp_path):
+    listed = write(tmp_path, '%s\n\nftp://x.example.com/a\n# fine\nhttps://a.example.com/ok https://bad_host/b\n' % PATHS[0])
+    client = FakeClient()
+    done = run_fake(client, paths=['bad'], paths_file=listed)
+    assert done.failed and client.batches == [] and done.result['error']['action'] is None
+    assert done.result['msg'].startswith('3 of 5 paths are invalid, nothing was sent: ')
+    assert "'bad' is not a URL" in done.result['msg']
+    assert ("paths_file %s line 3: 'ftp://x.example.com/a' must start with http:// or https://" % listed
+            in done.result['msg'])
+    assert "paths_file %s line 5: 'https://bad_host/b' has an invalid host name 'bad_host'" % listed in done.result['msg']
+    assert done.result['not_submitted'] == [PATHS[0], 'https://a.example.com/ok']
+
+
+@pytest.mark.parametrize('problem', ['missing', 'directory', 'unreadable'])
+def test_a_file_that_cannot_be_read_fails_before_any_call_naming_the_file_and_the_fix(tmp_path, problem):
+    listed = str(tmp_path / 'urls.txt')
+    if problem == 'directory':
+        (tmp_path / 'urls.txt').mkdir()
+    elif problem == 'unreadable':
+        write(tmp_path, PATHS[0])
+        os.chmod(listed, 0)
+        if os.access(listed, os.R_OK):
+            pytest.skip('running as a user who can read any file')
+    client = FakeClient(quota=AssertionError('no call may be made'))
+    done = run_fake(client, paths=PATHS[:1], paths_file=listed)
+    assert done.failed and client.batches == [] and not done.result['changed']
+    assert done.result['msg'].startswith('paths_file %s cannot be read: ' % listed)
+    assert 'one URL a line' in done.result['msg'] and done.result['error']['action'] is None
+
+
+def test_a_relative_file_name_that_cannot_be_read_says_where_it_was_looked_for(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    done = run_fake(FakeClient(), paths_file='urls.txt')
+    assert 'paths_file urls.txt cannot be read (relative to %s, where the module runs)' % tmp_path in done.result['msg']
+    assert '{{ playbook_dir }}/urls.txt' in done.result['msg']
+
+
+def test_a_file_that_is_not_utf8_is_named_with_its_line(tmp_path):
+    listed = write(tmp_path, '%s\n%s\nhttps://a.example.com/caf\u00e9\n' % (PATHS[0], PATHS[1]), encoding='latin-1')
+    done = run_fake(FakeClient(), paths_file=listed)
+    assert done.failed
+    assert done.result['msg'] == 'paths_file %s line 3 is not UTF-8 text (byte 0xe9): save the file as UTF-8' % listed
+
+
+def test_a_file_with_no_path_refreshes_nothing(tmp_path):
+    client = FakeClient(quota=AssertionError('no call may be made'))
+    done = run_fake(client, paths_file=write(tmp_path, '# nothing this time\n\n'))
+    assert not done.failed and not done.result['changed'] and client.batches == []
+    assert done.result['msg'] == 'Nothing to refresh: no paths were given.'
+
+
+# -- each URL once in the result -----------------------------------------------------------------------------------
+
+
+class FailingTasks(FakeClient):
+    """Tasks whose first path fails."""
+
+    def read_tasks(self, operation, task_ids):
+        by_id = {'t%d' % index: batch['paths'] for index, batch in enumerate(self.batches)}
+        return [dict(task_id=task_id, status='failed', progress=100.0, reason='Origin Timeout', created=None,
+                     paths=by_id[task_id], failed_paths=by_id[task_id][:1]) for task_id in task_ids]
+
+
+def test_each_url_is_in_the_result_once_and_a_failed_one_also_where_it_failed():
+    done = run_fake(FailingTasks(), paths=PATHS, wait=True)
+    text = json.dumps(done.result)
+    assert done.failed and done.result['path_count'] == 6 and 'paths' not in done.result
+    assert all('paths' not in task for task in done.result['tasks'])
+    assert done.result['failed_paths'] == [PATHS[0], PATHS[3], PATHS[5]]
+    failed = set(done.result['failed_paths'])
+    # as a JSON string: once in batches; a failed path also in failed_paths and in its task's failed_paths
+    assert {path: text.count('"%s"' % path) for path in PATHS} == {path: 3 if path in failed else 1 for path in PATHS}
+
+
+def test_return_paths_gives_every_path_and_each_tasks_paths_again():
+    done = run_fake(FailingTasks(), paths=PATHS, wait=True, return_paths=True)
+    assert done.result['paths'] == PATHS
+    assert [task['paths'] for task in done.result['tasks']] == [PATHS[:3], PATHS[3:5], PATHS[5:]]
+
+
+# -- concurrency is bounded, and every call is paced ------------------------------------------------------------------
+
+
+class PacedSession:
+    """Answers every request at once, a retryable refusal every 7th; records when each request started: the frozen
+    clock plus what the pacer made this thread sleep before it."""
+
+    def __init__(self, clock):
+        self.clock = clock
+        self.headers = {}
+        self.local = threading.local()
+        self.lock = threading.Lock()
+        self.starts = []
+        self.threads = set()
+
+    def sleep(self, seconds):
+        self.local.slept = getattr(self.local, 'slept', 0.0) + seconds
+
+    def request(self, timeout, verify, **request):
+        with self.lock:
+            self.starts.append(self.clock() + getattr(self.local, 'slept', 0.0))
+            self.threads.add(threading.get_ident())
+            refused = len(self.starts) % 7 == 0
+        self.local.slept = 0.0
+        if refused:
+            raise ApiError('Submit', 'throttled', http_status=503, code='Throttling', retryable=True)
+        return 'ok'
+
+
+class PacedClient(FakeClient):
+    """Sends each batch as one call through a real Transport."""
+
+    submit_concurrency = 4
+
+    def __init__(self, transport):
+        super().__init__()
+        self.transport = transport
+
+    def submit(self, batch):
+        self.transport.call('Submit', lambda: dict(method='POST', url='https://cdn.example.com/'), lambda answer: answer,
+                            mutating=True)
+        return dict(already_queued=[], accepted=[dict(task_id=batch['paths'][0], task_ids=[batch['paths'][0]],
+                                                      request_id=None, paths=batch['paths'])])
+
+
+def test_four_submissions_at_once_keep_to_the_rate_retries_included():
+    rate = 5
+    session = PacedSession(clock=lambda: 1764489600.0)
+    transport = Transport(session=session, rates={'Submit': rate}, clock=session.clock, sleep=session.sleep,
+                          retry=RetryPolicy(sleep=lambda seconds: None, jitter=lambda: 0.0))
+    batches = [dict(operation='refresh', object_type='file', paths=['https://a.example.com/%d' % n]) for n in range(40)]
+    outcomes, error = submit_all(PacedClient(transport), batches, {batch['paths'][0]: 'a.example.com' for batch in batches})
+
+    assert error is None and all(outcome['accepted'] for outcome in outcomes)
+    assert transport.retries == 6 and len(session.starts) == 46 and len(session.threads) <= 4
+    starts = sorted(session.starts)
+    assert min(later - earlier for earlier, later in zip(starts, starts[1:])) >= 1.0 / rate
+    assert max(sum(1 for other in starts if start <= other < start + 1.0) for start in starts) <= rate

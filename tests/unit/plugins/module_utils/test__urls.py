@@ -10,7 +10,7 @@ import pytest
 
 from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ValidationError
 from ansible_collections.cdnops.cdn.plugins.module_utils._urls import (
-    encode_url_path, normalise_path, split_pasted, validate_endpoint)
+    encode_url_path, normalise_path, normalise_path_fully, plain_url, split_pasted, validate_endpoint)
 from ansible_collections.cdnops.cdn.plugins.module_utils._vendor import PathRules
 
 URL_ONLY = PathRules(bare_host=False, max_length=1024, raw_types=frozenset())
@@ -133,3 +133,55 @@ def test_valid_endpoints(endpoint, expected):
 def test_invalid_endpoints(endpoint):
     with pytest.raises(ValidationError, match='must look like'):
         validate_endpoint(endpoint)
+
+
+# -- the shortcut for plain URLs gives what the full steps give ------------------------------------------------------
+
+TRICKY = [
+    'https://www.example.com/index.html', 'https://www.example.com/', 'https://www.example.com/a/b/',
+    'http://example.com:8080/x', 'http://example.com:0/x', 'http://example.com:99999/x', 'http://example.com:/x',
+    'https://www.example.com/a%20b.css', 'https://www.example.com/a%2', 'https://www.example.com/a%zz',
+    'https://www.example.com/100%', 'https://www.example.com/%%41', 'https://www.example.com/a%2Fb%2f',
+    "https://www.example.com/q?x=1&y=a%2Fb;c=d,e+f*g'h(i)!$~@:",
+    'https://www.example.com/a#top', 'https://www.example.com/a b', 'https://www.example.com/caf\u00e9',
+    'https://www.example.com/a\tb', 'https://www.example.com/a\nb', ' https://www.example.com/a',
+    'https://www.example.com/a ', 'HTTPS://www.example.com/a', 'https://WWW.example.com/a', 'https://www.Example.com/a',
+    'https://user@www.example.com/a', 'https://localhost/a', 'https://-bad-.example.com/a', 'https://a..b.com/a',
+    'https://a.example.com./a', 'https://%41.example.com/a', 'https://www.example.com?x=1', 'https://www.example.com',
+    'https://www.example.com/a"b', 'https://www.example.com/a<b>', 'https://www.example.com/a\\b', 'https://www.example.com/a|b',
+    'https://www.example.com/a^b', 'https://www.example.com/a`b', 'https://www.example.com/a{b}', 'https://www.example.com/[a]',
+    'https://www.example.com/a*b', 'https://' + 'a' * 63 + '.com/x', 'https://' + 'a' * 64 + '.com/x',
+    'https://www.example.com/' + 'x' * 1000, 'https://www.example.com/' + 'x' * 1001, 'ftp://www.example.com/a',
+    'www.example.com/a', 'https://xn--fa-hia.de/a', 'https://www.example.com/\u00e9%C3%A9', '',
+]
+
+
+def outcome(function, path, object_type, rules):
+    try:
+        return function(path, object_type, rules)
+    except ValidationError as exc:
+        return 'error: %s' % exc
+
+
+@pytest.mark.parametrize('object_type', ['file', 'directory', 'regex', 'ignore_params'])
+@pytest.mark.parametrize('rules', [URL_ONLY, BARE_HOST], ids=['url-only', 'bare-host'])
+def test_the_shortcut_for_plain_urls_gives_the_full_result_or_error(object_type, rules):
+    for path in TRICKY:
+        for candidate in (path, path + '/'):
+            full = outcome(normalise_path_fully, candidate, object_type, rules)
+            assert outcome(normalise_path, candidate, object_type, rules) == full, candidate
+            # asked again, once the host is known (the shortcut needs a host checked before)
+            assert outcome(normalise_path, candidate, object_type, rules) == full, candidate
+
+
+def test_the_shortcut_is_taken_for_plain_urls_and_only_for_them():
+    normalise_path('https://shortcut.example.com/', 'file', URL_ONLY)      # the host is checked once
+    assert plain_url('https://shortcut.example.com/a%20b.css?v=1', 'file', URL_ONLY) == (
+        'https://shortcut.example.com/a%20b.css?v=1', 'shortcut.example.com')
+    assert plain_url('https://shortcut.example.com/img/', 'directory', URL_ONLY) is not None
+    for path, object_type in [('https://shortcut.example.com/a b', 'file'), ('https://Shortcut.example.com/a', 'file'),
+                              ('https://shortcut.example.com/a#b', 'file'), ('https://shortcut.example.com/a%2', 'file'),
+                              ('https://shortcut.example.com/img', 'directory'), ('https://shortcut.example.com/a', 'regex'),
+                              ('https://shortcut.example.com/a?v=1', 'ignore_params'), ('https://never.example.com/a', 'file'),
+                              (None, 'file')]:
+        assert plain_url(path, object_type, BARE_HOST) is None, path

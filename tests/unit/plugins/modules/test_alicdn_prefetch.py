@@ -73,7 +73,8 @@ def test_area_l2_preload_and_headers_are_sent(sandbox):
 
 
 def test_bare_host_paths_and_encoding(sandbox):
-    result = prefetch(sandbox, ['www.example.com/a b.js', 'https://www.example.com/caf\u00e9.html', 'www.example.com/a%20b.js'])
+    result = prefetch(sandbox, ['www.example.com/a b.js', 'https://www.example.com/caf\u00e9.html', 'www.example.com/a%20b.js'],
+                      return_paths=True)
 
     (call,) = calls(sandbox, 'PushObjectCache')
     assert pushed(call) == ['www.example.com/a%20b.js', 'https://www.example.com/caf%C3%A9.html']
@@ -108,7 +109,7 @@ def test_not_enough_prefetch_quota_fails_before_the_first_push(sandbox):
     assert 'not enough prefetch quota for 150 paths: 100 of 100 are left today; nothing was sent' in result['msg']
     assert result['error']['action'] == 'quota check'
     assert calls(sandbox, 'PushObjectCache') == []
-    assert result['not_submitted'] == result['paths'] and len(result['paths']) == 150
+    assert result['not_submitted'] == urls(150) and result['path_count'] == 150 and 'paths' not in result
 
 
 def test_the_refresh_quota_does_not_limit_a_prefetch(sandbox):
@@ -168,7 +169,8 @@ def test_wait_until_complete(sandbox):
 
     assert not result.get('failed') and result['msg'].endswith(', and every task completed.')
     assert {task['status'] for task in result['tasks']} == {'complete'}
-    assert sorted(path for task in result['tasks'] for path in task['paths']) == sorted(result['paths'])
+    assert sorted(path for batch in result['batches'] for path in batch['paths']) == sorted(urls(120, domains=2))
+    assert all('paths' not in task for task in result['tasks'])     # each URL once: in batches
     assert result['failed_paths'] == []
     queried = [task_id for call in calls(sandbox, 'DescribeRefreshTaskById') for task_id in call['params']['TaskId'].split(',')]
     assert set(queried) == set(result['task_ids'])
@@ -279,7 +281,7 @@ def test_info_reads_prefetch_tasks_by_id_and_by_path_and_the_prefetch_quota(sand
     by_path = info(sandbox, task_type='prefetch', paths=[page])
 
     assert [task['task_id'] for task in by_id['tasks']] == warmed['task_ids']
-    assert sorted(by_id['tasks'][0]['paths']) == sorted(warmed['paths'])
+    assert sorted(by_id['tasks'][0]['paths']) == sorted(warmed['batches'][0]['paths'])
     assert [task['task_id'] for task in by_path['tasks']] == warmed['task_ids']
     assert refreshed['task_ids'][0] not in [task['task_id'] for task in by_path['tasks']]
     assert by_path['quota']['prefetch'] == dict(limit=1000, remaining=998)

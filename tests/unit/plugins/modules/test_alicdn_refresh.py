@@ -39,10 +39,13 @@ def test_one_refresh_is_a_quota_check_then_one_signed_call(sandbox):
     assert submit['params']['ObjectType'] == 'File'
     assert submit['params']['Signature'] == '***'
     assert result['changed'] is True and not result.get('failed')
-    assert result['batches'] == [dict(object_type='file', paths=result['paths'], task_id=result['task_ids'][0],
+    assert result['batches'] == [dict(object_type='file', paths=['https://www.example.com/index.html',
+                                                                 'https://www.example.com/a%20b.css'],
+                                      task_id=result['task_ids'][0],
                                       request_id=result['batches'][0]['request_id'], recovery=None)]
     assert result['quota'] == dict(object_type='file', limit=10000, remaining=10000, needed=2)
     assert result['not_submitted'] == []
+    assert result['path_count'] == 2 and 'paths' not in result     # each URL once, in batches
 
 
 def test_2500_urls_over_3_domains_take_3_refresh_calls(sandbox):
@@ -177,7 +180,7 @@ def test_retries_are_bounded(sandbox, no_sleep):
 
     assert result['failed'] and 'gave up after 5 attempts' in result['msg'] and 'Throttling' in result['msg']
     assert len(calls(sandbox, 'RefreshObjectCaches')) == 5
-    assert result['not_submitted'] == result['paths'] and not result['changed']
+    assert result['not_submitted'] == urls(5) and not result['changed']
     assert result['error']['code'] == 'Throttling' and result['error']['http_status'] == 503
 
 
@@ -196,7 +199,7 @@ def test_a_refresh_is_not_sent_again_blindly_after_a_fault_that_may_follow_proce
     assert [call['action'] for call in calls(sandbox)] == [
         'DescribeRefreshQuota', 'RefreshObjectCaches', 'DescribeRefreshTasks', 'RefreshObjectCaches']
     assert not result.get('failed') and result['changed'] and result['batches'][0]['recovery'] is None
-    assert [row['ObjectPath'] for row in sandbox.tasks['alicdn']] == result['paths']
+    assert [row['ObjectPath'] for row in sandbox.tasks['alicdn']] == urls(1)
 
 
 def test_read_timeout_is_retried(sandbox):
@@ -257,3 +260,68 @@ def test_a_domain_outside_the_account(sandbox):
     sandbox.set_config(domains=['www.example.com'])
     result = refresh(sandbox, ['https://other.example.org/a.js'])
     assert result['failed'] and 'InvalidDomain.NotFound' in result['msg'] and result['not_submitted'] == ['https://other.example.org/a.js']
+
+
+# -- paths_file ------------------------------------------------------------------------------------------------------
+
+def run_with_file(sandbox, paths_file, **options):
+    args = dict(paths_file=paths_file, endpoint=sandbox.url, access_key_id=ALICDN_KEY_ID, access_key_secret=ALICDN_SECRET)
+    args.update(options)
+    result, output = run_module(alicdn_refresh, args)
+    assert ALICDN_SECRET not in output
+    return result, output
+
+
+def test_a_paths_file_is_refreshed_like_the_same_list_and_printed_once(sandbox, tmp_path):
+    listed = tmp_path / 'urls.txt'
+    listed.write_text('# release 42\n' + '\n'.join(urls(2500, domains=3)) + '\n\n' + urls(1)[0] + '\n')
+    result, output = run_with_file(sandbox, str(listed))
+
+    assert [call['action'] for call in calls(sandbox)] == ['DescribeRefreshQuota'] + ['RefreshObjectCaches'] * 3
+    sent = [path for call in calls(sandbox, 'RefreshObjectCaches') for path in call['params']['ObjectPath'].split('\n')]
+    assert sorted(sent) == sorted(urls(2500, domains=3))
+    assert not result.get('failed') and result['path_count'] == 2500 and result['quota']['needed'] == 2500
+    assert all(output.count('"%s"' % url) == 1 for url in urls(2500, domains=3))
+
+
+def test_paths_and_a_paths_file_together(sandbox, tmp_path):
+    listed = tmp_path / 'urls.txt'
+    listed.write_text('https://www.example.com/b.css\nhttps://www.example.com/a.html\n')
+    result = refresh(sandbox, ['https://www.example.com/a.html'], paths_file=str(listed), return_paths=True)
+
+    (submit,) = calls(sandbox, 'RefreshObjectCaches')
+    assert submit['params']['ObjectPath'] == 'https://www.example.com/a.html\nhttps://www.example.com/b.css'
+    assert result['paths'] == ['https://www.example.com/a.html', 'https://www.example.com/b.css']
+
+
+def test_a_bad_line_in_a_paths_file_is_named_and_nothing_is_sent(sandbox, tmp_path):
+    listed = tmp_path / 'urls.txt'
+    listed.write_text('https://www.example.com/a.html\nwww.example.com/b.html\n\nhttps://www.exa mple.com/c\n')
+    result, dummy = run_with_file(sandbox, str(listed))
+
+    assert result['failed'] and calls(sandbox) == []
+    assert result['msg'] == ("1 of 3 paths are invalid, nothing was sent: paths_file %s line 4: 'https://www.exa mple.com/c' "
+                             "has an invalid host name 'www.exa mple.com' (expected a domain such as www.example.com)"
+                             % listed)
+
+
+def test_a_missing_paths_file_fails_before_any_request_even_the_credentials(sandbox, tmp_path):
+    sandbox.add_role('acs:ram::123456789012:role/cdn-refresh')
+    result, dummy = run_with_file(sandbox, str(tmp_path / 'missing.txt'), sts_endpoint=sandbox.url,
+                                  assume_role_arn='acs:ram::123456789012:role/cdn-refresh')
+
+    assert result['failed'] and sandbox.requests == []
+    assert result['msg'].startswith('paths_file %s cannot be read: No such file or directory.' % (tmp_path / 'missing.txt'))
+    assert result['error'] == dict(action=None, code=None, http_status=None, request_id=None, message=result['msg'])
+    # the same with a file: the role is assumed first, then the refresh is sent
+    (tmp_path / 'missing.txt').write_text(urls(1)[0])
+    result, dummy = run_with_file(sandbox, str(tmp_path / 'missing.txt'), sts_endpoint=sandbox.url,
+                                  assume_role_arn='acs:ram::123456789012:role/cdn-refresh')
+    assert not result.get('failed') and [call['action'] for call in sandbox.requests][:1] == ['AssumeRole']
+
+
+def test_paths_or_a_paths_file_is_required(sandbox):
+    result, dummy = run_module(alicdn_refresh, dict(endpoint=sandbox.url, access_key_id=ALICDN_KEY_ID,
+                                                    access_key_secret=ALICDN_SECRET))
+    assert result['failed'] and result['msg'] == 'one of the following is required: paths, paths_file'
+    assert sandbox.requests == []

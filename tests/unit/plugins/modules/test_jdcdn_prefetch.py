@@ -86,7 +86,8 @@ def test_wait_until_complete(sandbox, credentials):
     result = prefetch(sandbox, urls(120), wait=True, wait_timeout=30)
     assert not result.get('failed') and result['msg'].endswith(', and every task completed.')
     assert [task['status'] for task in result['tasks']] == ['complete'] * 3
-    assert [len(task['paths']) for task in result['tasks']] == [50, 50, 20]
+    assert all('paths' not in task for task in result['tasks'])     # each URL once: in batches
+    assert [len(batch['paths']) for batch in result['batches']] == [50, 50, 20]
     assert result['failed_paths'] == []
     queried = [entry['params']['taskid'] for entry in sandbox.requests if entry['action'] == 'prefetchQuery']
     assert set(queried) == set(result['task_ids'])

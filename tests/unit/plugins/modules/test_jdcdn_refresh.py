@@ -72,10 +72,10 @@ def test_directory_paths_must_end_with_a_slash(sandbox, credentials):
 
 def test_normalised_and_deduplicated(sandbox, credentials):
     paths = ['https://www.example.com/a b.css', ' HTTPS://WWW.EXAMPLE.COM/a%20b.css ', 'https://www.example.com/caf\u00e9.js']
-    result, dummy = run_module(jdcdn_refresh, dict(paths=paths, endpoint=sandbox.url))
+    result, dummy = run_module(jdcdn_refresh, dict(paths=paths, endpoint=sandbox.url, return_paths=True))
     (call,) = refresh_calls(sandbox)
     assert call['params']['instances'] == ['https://www.example.com/a%20b.css', 'https://www.example.com/caf%C3%A9.js']
-    assert result['paths'] == call['params']['instances']
+    assert result['paths'] == call['params']['instances'] and result['path_count'] == 2
 
 
 def test_check_mode_sends_nothing(sandbox, credentials):
@@ -153,10 +153,12 @@ def test_retry_across_midnight_signs_the_new_day(credentials, monkeypatch, no_sl
 
 
 def test_wait_until_complete(sandbox, credentials):
-    result, dummy = run_module(jdcdn_refresh, dict(paths=urls(120), endpoint=sandbox.url, wait=True, wait_timeout=30))
+    result, dummy = run_module(jdcdn_refresh, dict(paths=urls(120), endpoint=sandbox.url, wait=True, wait_timeout=30,
+                                                   return_paths=True))
     assert not result.get('failed') and result['msg'].endswith(', and every task completed.')
     assert [task['status'] for task in result['tasks']] == ['complete', 'complete']
     assert [len(task['paths']) for task in result['tasks']] == [100, 20]
+    assert result['paths'] == urls(120)
     assert result['failed_paths'] == []
     queried = [entry['params']['taskid'] for entry in sandbox.requests if entry['action'] == 'refreshQuery']
     assert set(queried) == set(result['task_ids'])
@@ -247,3 +249,24 @@ def test_empty_paths(sandbox, credentials):
 def test_bad_endpoint(credentials):
     result, dummy = run_module(jdcdn_refresh, dict(paths=urls(1), endpoint='ftp://example.com'))
     assert result['failed'] and 'must look like https://host' in result['msg']
+
+
+def test_a_paths_file_is_sent_like_the_same_list(sandbox, credentials, tmp_path):
+    listed = tmp_path / 'urls.txt'
+    listed.write_bytes(b'\xef\xbb\xbf# JD release\r\n' + '\r\n'.join(urls(150)).encode() + b'\r\n')
+    result, output = run_module(jdcdn_refresh, dict(paths_file=str(listed), endpoint=sandbox.url))
+
+    assert [call['params']['instances'] for call in refresh_calls(sandbox)] in ([urls(150)[:100], urls(150)[100:]],
+                                                                                [urls(150)[100:], urls(150)[:100]])
+    assert not result.get('failed') and result['path_count'] == 150 and 'paths' not in result
+    assert all(output.count('"%s"' % url) == 1 for url in urls(150))
+
+
+def test_a_bad_line_in_a_paths_file_is_named_and_nothing_is_sent(sandbox, credentials, tmp_path):
+    listed = tmp_path / 'urls.txt'
+    listed.write_text('https://www.example.com/a.css\n# www.example.com/not-a-path.css\nwww.example.com/x.css\n')
+    result, dummy = run_module(jdcdn_refresh, dict(paths_file=str(listed), endpoint=sandbox.url))
+    assert result['failed'] and sandbox.requests == []
+    assert ("paths_file %s line 3: 'www.example.com/x.css' is not a URL: it must start with http:// or https://" % listed
+            in result['msg'])
+    assert result['not_submitted'] == ['https://www.example.com/a.css']
