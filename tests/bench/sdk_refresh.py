@@ -1,0 +1,80 @@
+# Copyright (c) 2026, cdnops.cdn contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""What users run instead of the collection: a plain script on Alibaba's official Python SDK (aliyun-python-sdk-cdn
+RefreshObjectCachesRequest over aliyun-python-sdk-core), in one of two patterns.
+
+  sample  Alibaba's sample-script pattern: 20 URLs a call in list order (not grouped by domain), 1 s sleep between calls
+  best    the best plain sequential script: URLs grouped by domain, up to 1,000 URLs and 10 domains a call, no sleep
+
+Usage: sdk_refresh.py PATTERN URL_FILE HOST:PORT   (URL_FILE: one URL a line; HOST:PORT: the endpoint, over http)
+Credentials: ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET. It stops at the first error, as a
+script without error handling would. Prints one JSON line: {"calls": accepted calls, "task_ids": [...], "error": code
+or null}; exits 1 on an error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+
+from aliyunsdkcdn.request.v20180510.RefreshObjectCachesRequest import RefreshObjectCachesRequest
+from aliyunsdkcore.acs_exception.exceptions import ClientException, ServerException
+from aliyunsdkcore.client import AcsClient
+
+
+def sample_batches(urls):
+    """20 URLs a call, in the order given."""
+    return [urls[start:start + 20] for start in range(0, len(urls), 20)]
+
+
+def best_batches(urls):
+    """URLs grouped by domain (in order of first appearance), calls filled up to 1,000 URLs from at most 10 domains."""
+    by_domain = {}
+    for url in urls:
+        by_domain.setdefault(url.split('://', 1)[-1].split('/', 1)[0].lower(), []).append(url)
+    batches = [[]]
+    domains = set()
+    for domain, group in by_domain.items():
+        for url in group:
+            if len(batches[-1]) == 1000 or (domain not in domains and len(domains) == 10):
+                batches.append([])
+                domains = set()
+            batches[-1].append(url)
+            domains.add(domain)
+    return [batch for batch in batches if batch]
+
+
+def main(pattern, url_file, endpoint):
+    with open(url_file, encoding='utf-8') as stream:
+        urls = [line.strip() for line in stream if line.strip()]
+    client = AcsClient(os.environ['ALIBABA_CLOUD_ACCESS_KEY_ID'], os.environ['ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
+                       'cn-hangzhou')
+    batches = sample_batches(urls) if pattern == 'sample' else best_batches(urls)
+    task_ids = []
+    accepted = 0
+    error = None
+    for number, batch in enumerate(batches):
+        if pattern == 'sample' and number:
+            time.sleep(1)
+        request = RefreshObjectCachesRequest()
+        request.set_endpoint(endpoint)
+        request.set_protocol_type('http')
+        request.set_ObjectPath('\n'.join(batch))
+        request.set_ObjectType('File')
+        try:
+            answer = json.loads(client.do_action_with_exception(request))
+        except (ClientException, ServerException) as exc:
+            error = exc.get_error_code()
+            break
+        accepted += 1
+        task_ids.extend(answer['RefreshTaskId'].split(','))
+    print(json.dumps({'calls': accepted, 'task_ids': task_ids, 'error': error}))
+    return 1 if error else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(*sys.argv[1:]))
