@@ -130,7 +130,7 @@ class Bench:
 
         `count`: which log entries are calls (default: all). Adds the module's error message to the note if it failed.
         """
-        count = count or (lambda entries: len(entries))
+        count = count or len
         walls = [product['wall_s'] for product, dummy in pairs]
         pings = [ping['wall_s'] for dummy, ping in pairs]
         calls = [count(product['calls']) for product, dummy in pairs]
@@ -186,9 +186,9 @@ class Bench:
         """One of sdk_refresh.py's patterns on `urls`; the sample pattern (1 s a call) runs once, on at most
         --sample-max URLs, and a longer list's time is then estimated from it."""
         if pattern == 'sample':
-            tool, cap, repeats = 'SDK: sample-script pattern', self.options.sample_max, 1
+            tool, cap, repeats = 'SDK: sample pattern, legacy SDK', self.options.sample_max, 1
         else:
-            tool, cap, repeats = 'SDK: best sequential script', None, self.repeats
+            tool, cap, repeats = 'SDK: best script, current SDK', None, self.repeats
         subset = urls[:cap] if cap else urls
         key = (pattern, tuple(subset))
         if key not in self.cache:
@@ -353,7 +353,7 @@ class Bench:
             with open(report['stdout'], encoding='utf-8') as stream:
                 lines = stream.read().splitlines()
             outcome = json.loads(lines[-1]) if lines else {}
-            rows_.append(rows.row(scenario, 'SDK: best sequential script', report['wall_s'], calls=len(report['calls']),
+            rows_.append(rows.row(scenario, 'SDK: best script, current SDK', report['wall_s'], calls=len(report['calls']),
                                   min_calls=1 + submits, peak_rss_mb=report['peak_rss_mb'], ok=report['rc'] == 0,
                                   note='no pacing: %d submission(s) accepted, then %s' % (
                                       outcome.get('calls', 0), outcome.get('error') or 'done')))
