@@ -5,7 +5,9 @@
 """The rows of `make bench`'s table: one dict per (scenario, tool), the same keys for every scenario.
 
 Every producer of rows (run.py, role.py) returns dicts with exactly these keys (use `row()` to fill the defaults);
-a value that does not apply is None and prints as `-`.
+a value that does not apply is None and prints as `-`. For the role's rows, `ansible_s` is the same play form with a
+role that has no tasks (the empty role) and `own_s` the paired difference. measure.run() measures one command (wall
+time, exit code, peak memory) as run.py does.
 
 | key           | type         | meaning                                                                              |
 |---------------|--------------|--------------------------------------------------------------------------------------|
@@ -13,14 +15,14 @@ a value that does not apply is None and prints as `-`.
 | `tool`        | str          | who does it, e.g. `alicdn_refresh (vars file)`, `SDK: best sequential script`, `empty role` |
 | `calls`       | int or None  | vendor API calls the sandbox received in one run (retries and refused calls included) |
 | `min_calls`   | int or None  | the fewest calls the vendor's limits allow for the same work (docs/benchmark.md)      |
-| `wall_s`      | float        | wall time of the whole process, seconds (median over the repeats)                     |
+| `wall_s`      | float or None| wall time of the whole process, seconds (median over the repeats)                     |
 | `floor_s`     | float or None| the API floor: the least time the calls take at the sandbox's latency, seconds        |
 | `ansible_s`   | float or None| Ansible's own cost: the same command with `ansible.builtin.ping` and the same list, seconds (median) |
 | `own_s`       | float or None| the product's own time over Ansible's: median of the paired differences wall - ansible, seconds |
 | `peak_rss_mb` | float or None| peak resident memory of the largest process of the measured tree, MiB (max over the repeats) |
-| `ok`          | bool         | the run did what was asked (rc 0, nothing failed); a peer that fails is a result, not a crash |
+| `ok`          | bool or None | the run did what was asked (rc 0, nothing failed); a peer that fails is a result, not a crash; None: not run (skipped) |
 | `note`        | str          | anything the numbers need: why a row is skipped or estimated, poll rounds, errors      |
-| `baseline`    | bool         | (default False) the row the others of its scenario are compared with (`x base` column) |
+| `baseline`    | bool         | (default False) the row the others of its scenario are compared with: `x base` = wall_s / its wall_s (rows that ran ok) |
 """
 
 from __future__ import annotations
@@ -71,7 +73,8 @@ def table(rows):
         cells = []
         for header, key in COLUMNS:
             if key is None:
-                text = '%.2fx' % (item['wall_s'] / base['wall_s']) if base and item['wall_s'] and base['wall_s'] else '-'
+                usable = base and item['ok'] and item['wall_s'] and base['wall_s']
+                text = '%.2fx' % (item['wall_s'] / base['wall_s']) if usable else '-'
             elif key == 'scenario':
                 text = item['scenario'] if first else ''
             elif key == 'peak_rss_mb' and item[key] is not None:

@@ -23,11 +23,8 @@ import os
 import sys
 import time
 
-from alibabacloud_cdn20180510 import models as tea_models
-from alibabacloud_cdn20180510.client import Client as TeaClient
-from alibabacloud_tea_openapi import models as openapi_models
-from aliyunsdkcdn.request.v20180510.RefreshObjectCachesRequest import RefreshObjectCachesRequest
-from aliyunsdkcore.client import AcsClient
+# Each pattern imports only its own SDK (as a script written for it would), inside its sender.
+# pylint: disable=import-outside-toplevel
 
 
 def sample_batches(urls):
@@ -54,6 +51,9 @@ def best_batches(urls):
 
 def legacy_sender(key_id, secret, endpoint):
     """A function sending one batch with the legacy SDK; returns its RefreshTaskId."""
+    from aliyunsdkcdn.request.v20180510.RefreshObjectCachesRequest import RefreshObjectCachesRequest
+    from aliyunsdkcore.client import AcsClient
+
     client = AcsClient(key_id, secret, 'cn-hangzhou')
 
     def send(batch):
@@ -68,6 +68,10 @@ def legacy_sender(key_id, secret, endpoint):
 
 def tea_sender(key_id, secret, endpoint):
     """A function sending one batch with the current (Tea) SDK; returns its RefreshTaskId."""
+    from alibabacloud_cdn20180510 import models as tea_models
+    from alibabacloud_cdn20180510.client import Client as TeaClient
+    from alibabacloud_tea_openapi import models as openapi_models
+
     client = TeaClient(openapi_models.Config(access_key_id=key_id, access_key_secret=secret, endpoint=endpoint,
                                              protocol='http', region_id='cn-hangzhou'))
 
