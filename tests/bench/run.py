@@ -7,8 +7,8 @@ what users use instead; prints a table (rows.py) and writes it as JSON. docs/ben
 
 Run it through `make bench ARGS='...'` (the venv's Python, ANSIBLE_COLLECTIONS_PATH set to the test tree, ANSIBLE_HOME
 and temporary files in the checkout). Options: --latency-ms (50), --repeats (median of paired runs), --quick (small
-sizes), --only PATTERN... (scenario IDs, shell-style patterns; --list shows them), --json PATH, --skip-peers,
---sample-max, --uri-max.
+sizes), --only PATTERN... (scenario IDs, shell-style patterns; --list shows them), --json PATH, --workdir DIR,
+--skip-peers, --sample-max, --uri-max.
 """
 
 from __future__ import annotations
@@ -435,6 +435,8 @@ def parse(argv):
     parser.add_argument('--list', action='store_true', help='list the scenario IDs and exit')
     parser.add_argument('--json', default=os.path.join(REPO, 'tests', 'output', 'bench', 'bench.json'),
                         help='where to write the rows as JSON (default tests/output/bench/bench.json)')
+    parser.add_argument('--workdir', default=os.path.join(REPO, 'tests', 'output', 'bench', 'work'),
+                        help='scratch directory, emptied first: lists, outputs of every run (default tests/output/bench/work)')
     parser.add_argument('--skip-peers', action='store_true', help='only the collection, none of what users use instead')
     parser.add_argument('--sample-max', type=int, help='URLs the SDK sample pattern really sends (1 s a call); longer '
                         'lists are estimated from that run (default 1,000, quick 100)')
@@ -456,7 +458,7 @@ def main(argv=None):
     if options.list or not chosen:
         print('\n'.join(scenario[0] for scenario in scenarios(options.quick)))
         return 0 if options.list else 2
-    workdir = os.path.join(REPO, 'tests', 'output', 'bench', 'work')
+    workdir = os.path.abspath(options.workdir)
     shutil.rmtree(workdir, ignore_errors=True)
     os.makedirs(workdir)
     latency = options.latency_ms / 1000.0
