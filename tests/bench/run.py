@@ -443,8 +443,10 @@ def parse(argv):
     parser.add_argument('--uri-max', type=int, help='paths the uri loop really sends; longer lists are estimated '
                         '(default 100, quick 10)')
     options = parser.parse_args(argv)
-    defaults = dict(repeats=1, sample_max=100, uri_max=10) if options.quick else dict(repeats=3, sample_max=1000,
-                                                                                       uri_max=100)
+    if options.quick:
+        defaults = dict(repeats=1, sample_max=100, uri_max=10)
+    else:
+        defaults = dict(repeats=3, sample_max=1000, uri_max=100)
     for name, value in defaults.items():
         if getattr(options, name) is None:
             setattr(options, name, value)
