@@ -42,6 +42,7 @@ MAX_ROLE_SESSION = 43200
 @dataclasses.dataclass
 class SandboxConfig:
     task_delay: float = 2.0
+    latency: float = 0.0
     clock_offset: float = 0.0
     domains: object = None
     fail_patterns: tuple = ()
@@ -66,7 +67,7 @@ class SandboxConfig:
         return any(pattern in path for pattern in self.fail_patterns)
 
 
-NUMERIC_SETTINGS = {'task_delay': float, 'clock_offset': float, 'alicdn_url_per_minute': int, 'alicdn_preload_queue': int}
+NUMERIC_SETTINGS = {'task_delay': float, 'latency': float, 'clock_offset': float, 'alicdn_url_per_minute': int, 'alicdn_preload_queue': int}
 BOOLEAN_SETTINGS = ('jdcdn_lenient_date', 'ecs_metadata_require_token', 'ecs_metadata_down', 'log_requests')
 
 
@@ -136,6 +137,7 @@ class Sandbox:
         self.host = host
         self.port = port
         self._clock = clock or time.time
+        self.sleep = time.sleep   # the added latency's wait (tests replace it)
         self.config = SandboxConfig()
         self._lock = threading.RLock()
         self._server = None
@@ -276,7 +278,18 @@ class Sandbox:
     # -- request handling --------------------------------------------------------------------------------
 
     def handle_api(self, request):
-        """Answer one vendor API call; None means: close the connection without an answer."""
+        """Answer one vendor API call; None means: close the connection without an answer.
+
+        The answer (or the closed connection) leaves `latency` seconds after the call was processed and logged; the wait
+        holds no lock, so concurrent calls wait at the same time, as over a network.
+        """
+        response = self._answer(request)
+        latency = self.config.latency
+        if latency > 0:
+            self.sleep(latency)
+        return response
+
+    def _answer(self, request):
         emulator = self._emulator_for(request)
         if emulator is None:
             return json_response(404, {'error': f'no API at {request.path}'})
@@ -463,6 +476,8 @@ def main(argv=None):
     parser.add_argument('--alicdn-sts', action='append', default=[], metavar='ID:SECRET:TOKEN')
     parser.add_argument('--jdcdn-credential', action='append', default=[], metavar='USER:SECRET')
     parser.add_argument('--task-delay', type=float, default=2.0)
+    parser.add_argument('--latency', type=float, default=0.0, metavar='SECONDS',
+                        help='added to every API answer (not the /_sandbox/ admin routes)')
     parser.add_argument('--domains', default=None, help='comma-separated owned domains (default: every domain)')
     parser.add_argument('--fail-pattern', action='append', default=[])
     parser.add_argument('--clock-offset', type=float, default=0.0)
@@ -494,7 +509,7 @@ def main(argv=None):
         alicdn_credentials=_pairs(args.alicdn_credential, '--alicdn-credential', 2) or DEMO_ALICDN_CREDENTIALS,
         alicdn_sts=_pairs(args.alicdn_sts, '--alicdn-sts', 3),
         jdcdn_credentials=_pairs(args.jdcdn_credential, '--jdcdn-credential', 2) or DEMO_JDCDN_CREDENTIALS,
-        task_delay=args.task_delay, domains=args.domains, fail_patterns=args.fail_pattern,
+        task_delay=args.task_delay, latency=args.latency, domains=args.domains, fail_patterns=args.fail_pattern,
         clock_offset=args.clock_offset,
         alicdn_quota={kind: getattr(args, f'alicdn_{kind}_quota') for kind in DEFAULT_ALICDN_QUOTA},
         alicdn_url_per_minute=args.alicdn_url_per_minute, jdcdn_lenient_date=args.jdcdn_lenient_date,
