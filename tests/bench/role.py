@@ -8,8 +8,11 @@
 `make bench` calls rows(); run alone, `python tests/bench/role.py --hosts 300` starts its own sandbox and prints a
 table. Each form is one playbook (FORMS); its baseline is the same playbook with a role that has no tasks
 (`bench_empty_role`: tasks/main.yml and tasks/handlers.yml empty, a handler that includes the empty tasks file), so
-the difference is what the role itself costs. Runs are paired (empty role, then the role; the order alternates
-between repeats, so a drift of the machine's load hits both) and the table shows medians.
+the difference is what the role itself costs. A third row, the same form with a role of just the two module tasks
+(`bench_modules_role`: alicdn_refresh and jdcdn_refresh, run_once, delegated to localhost, with the URLs the fleet
+asks for written in), is what refreshing those URLs costs without the role: the modules' share of the role's cost.
+Runs are grouped (one of each per repeat, in an order that rotates between repeats, so a drift of the machine's load
+hits all three) and the table shows medians.
 
 The inventory (make_inventory) is a fleet: `hosts` hosts with ansible_connection=local in group `web`; one host in
 100 (at least 2) asks for three paths, alternately in group alicdn_sites and jdcdn_sites, whose group variables give
@@ -33,6 +36,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 ROLE = 'cdnops.cdn.cdn_refresh'
 EMPTY = 'bench_empty_role'
+MODULES = 'bench_modules_role'
 ASK_EVERY = 100   # one host in ASK_EVERY asks for paths
 KEYS = ('scenario', 'tool', 'calls', 'min_calls', 'wall_s', 'floor_s', 'ansible_s', 'own_s', 'peak_rss_mb', 'ok',
         'note', 'baseline')
@@ -117,17 +121,30 @@ def min_calls(wanted):
     return (1 + ali if ali else 0) + jd, ([1, ali] if ali else []) + ([jd] if jd else [])
 
 
+def modules_role(wanted):
+    """The files of bench_modules_role: the empty role's, with tasks/main.yml the two module tasks on `wanted`."""
+    files = dict((name, text.replace(EMPTY, MODULES)) for name, text in EMPTY_ROLE.items())
+    tasks = ['---']
+    for provider, vendor in (('alicdn', 'Alibaba Cloud CDN'), ('jdcdn', 'JD Cloud CDN')):
+        if wanted[provider]:
+            tasks.append('- name: Refresh on %s\n  cdnops.cdn.%s_refresh:\n    paths: %s\n  run_once: true\n'
+                         '  delegate_to: localhost' % (vendor, provider, json.dumps(wanted[provider])))
+    files['tasks/main.yml'] = '\n'.join(tasks) + '\n'
+    return files
+
+
 def make_files(workdir, hosts):
-    """The inventory, the empty role and the playbooks under workdir/role-HOSTS; returns (directory, wanted)."""
+    """The inventory, the two bench roles and the playbooks under workdir/role-HOSTS; returns (directory, wanted)."""
     base = os.path.join(workdir, 'role-%d' % hosts)
     wanted = make_inventory(os.path.join(base, 'inventory.json'), hosts)
-    for name, text in EMPTY_ROLE.items():
-        _write(os.path.join(base, 'roles', EMPTY, name), text)
+    for role, files in ((EMPTY, EMPTY_ROLE), (MODULES, modules_role(wanted))):
+        for name, text in files.items():
+            _write(os.path.join(base, 'roles', role, name), text)
     for form, dummy, text in FORMS:
         if text is None:   # the AWX project's playbook, as it is
             with open(os.path.join(REPO, 'awx', 'project', 'refresh_cdn.yml'), encoding='utf-8') as stream:
                 text = stream.read().replace(ROLE, '{role}')
-        for which, role, topic in (('role', ROLE, ROLE), ('empty', EMPTY, EMPTY)):
+        for which, role, topic in (('role', ROLE, ROLE), ('empty', EMPTY, EMPTY), ('modules', MODULES, MODULES)):
             _write(os.path.join(base, '%s-%s.yml' % (form, which)), text.replace('{role}', role).replace('{topic}', topic))
     return base, wanted
 
@@ -164,24 +181,26 @@ def _env(env, base, sandbox):
 
 
 def measure_form(sandbox, env, base, form, repeats):
-    """Paired runs of one form: {'empty': [run], 'role': [run], 'calls': [int]} (see run_playbook)."""
-    runs = {'empty': [], 'role': [], 'calls': []}
+    """Grouped runs of one form: {'empty': [run], 'modules': [run], 'role': [run], 'calls': {which: [int]}} (see
+    run_playbook); repeat r runs the three in an order rotated by r."""
+    kinds = ('empty', 'modules', 'role')
+    runs = dict((which, []) for which in kinds)
+    runs['calls'] = dict((which, []) for which in kinds)
     for repeat in range(repeats):
-        order = ('empty', 'role') if repeat % 2 == 0 else ('role', 'empty')
-        for which in order:
+        for which in kinds[repeat % 3:] + kinds[:repeat % 3]:
             sandbox.reset()
             result = run_playbook(base, '%s-%s.yml' % (form, which), env, '%s-%s-%d' % (form, which, repeat + 1))
             runs[which].append(result)
-            if which == 'role':
-                runs['calls'].append(len(sandbox.requests))
+            runs['calls'][which].append(len(sandbox.requests))
     return runs
 
 
 def rows(sandbox, env, repeats, workdir, hosts=1000, quick=False, forms=None):
-    """The rows of the role scenarios (the keys of tests/bench/rows.py): per form, the empty role (the baseline) and
-    the role. ansible_s is the empty role's median wall time in the same form, own_s the median of the paired
-    differences, x base (the table's ratio) wall_s / ansible_s. quick: 100 hosts, one repeat. forms: form ids to run
-    (default all)."""
+    """The rows of the role scenarios (the keys of tests/bench/rows.py), three per form: the empty role (the
+    scenario's baseline), the two module tasks and the role. ansible_s is the empty role's median wall time in the same
+    form, own_s the median of the paired differences to it, and the table's `x base` wall_s / ansible_s; the notes
+    give CPU times and the role over the two module tasks. quick: at most 100 hosts, one repeat. forms: the form ids
+    to run (default all)."""
     if quick:
         hosts, repeats = min(hosts, 100), 1
     base, wanted = make_files(workdir, hosts)
@@ -195,24 +214,25 @@ def rows(sandbox, env, repeats, workdir, hosts=1000, quick=False, forms=None):
             continue
         runs = measure_form(sandbox, env, base, form, repeats)
         scenario = 'role, %s hosts: %s' % ('{:,}'.format(hosts), label)
-        empty_wall = statistics.median(run['wall_s'] for run in runs['empty'])
-        role_wall = statistics.median(run['wall_s'] for run in runs['role'])
-        own = statistics.median(role['wall_s'] - empty['wall_s'] for role, empty in zip(runs['role'], runs['empty']))
-        empty_cpu = statistics.median(run['cpu_s'] for run in runs['empty'])
-        role_cpu = statistics.median(run['cpu_s'] for run in runs['role'])
-        failed = [run['output'] for run in runs['role'] + runs['empty'] if run['rc'] != 0]
-        result.append(dict(
-            scenario=scenario, tool='empty role', calls=0, min_calls=0, wall_s=empty_wall, floor_s=0.0, ansible_s=None,
-            own_s=None, peak_rss_mb=max(run['peak_rss_mb'] for run in runs['empty']),
-            ok=all(run['rc'] == 0 for run in runs['empty']), baseline=True,
-            note='empty role, %s: CPU %.2f s (median)' % (label, empty_cpu)))
-        result.append(dict(
-            scenario=scenario, tool='cdn_refresh', calls=max(runs['calls']), min_calls=least, wall_s=role_wall,
-            floor_s=floor, ansible_s=empty_wall, own_s=own, peak_rss_mb=max(run['peak_rss_mb'] for run in runs['role']),
-            ok=all(run['rc'] == 0 for run in runs['role']), baseline=False,
-            note='cdn_refresh, %s: %.2fx the empty role (wall), CPU %.2f s vs %.2f s; %d of %d hosts ask for %d URLs%s'
-            % (label, role_wall / empty_wall, role_cpu, empty_cpu, len(asking_hosts(hosts)), hosts,
-               len(wanted['alicdn']) + len(wanted['jdcdn']), '; failed: ' + ', '.join(failed) if failed else '')))
+        wall = dict((which, statistics.median(run['wall_s'] for run in runs[which])) for which in ('empty', 'modules', 'role'))
+        cpu = dict((which, statistics.median(run['cpu_s'] for run in runs[which])) for which in ('empty', 'modules', 'role'))
+        for which, tool in (('empty', 'empty role'), ('modules', 'the two module tasks'), ('role', 'cdn_refresh')):
+            failed = [os.path.basename(run['output']) for run in runs[which] if run['rc'] != 0]
+            item = dict(scenario=scenario, tool=tool, calls=max(runs['calls'][which]), min_calls=least if which != 'empty' else 0,
+                        wall_s=wall[which], floor_s=floor if which != 'empty' else 0.0, ansible_s=None, own_s=None,
+                        peak_rss_mb=max(run['peak_rss_mb'] for run in runs[which]), ok=not failed, baseline=which == 'empty')
+            note = '%s, %s: CPU %.2f s' % (tool, label, cpu[which])
+            if which != 'empty':
+                item['ansible_s'] = wall['empty']
+                item['own_s'] = statistics.median(mine['wall_s'] - empty['wall_s'] for mine, empty in zip(runs[which], runs['empty']))
+                note += ', %.2fx the empty role (wall), %.2fx (CPU)' % (wall[which] / wall['empty'], cpu[which] / cpu['empty'])
+            if which == 'role':
+                note += ', %.2fx the two module tasks (wall); %d of %d hosts ask for %d URLs' % (
+                    wall['role'] / wall['modules'], len(asking_hosts(hosts)), hosts, len(wanted['alicdn']) + len(wanted['jdcdn']))
+            if failed:
+                note += '; FAILED: %s (in %s)' % (', '.join(failed), base)
+            item['note'] = note
+            result.append(item)
     return result
 
 
