@@ -281,7 +281,9 @@ def main(argv=None):
     workdir = os.path.abspath(args.workdir or tempfile.mkdtemp(prefix='cdnops-bench-role-'))
     os.makedirs(workdir, exist_ok=True)
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=_collections_path(workdir))
-    env.setdefault('ANSIBLE_LOCAL_TEMP', os.path.join(workdir, 'ansible-tmp'))
+    for name, directory in (('ANSIBLE_HOME', 'ansible'), ('ANSIBLE_LOCAL_TEMP', 'ansible/tmp'),
+                            ('ANSIBLE_REMOTE_TEMP', 'ansible/remote_tmp')):   # (make bench sets them: .cache/)
+        env.setdefault(name, os.path.join(workdir, directory))
     result = []
     with cdn_sandbox.Sandbox(port=0, task_delay=0.5) as sandbox:
         try:
