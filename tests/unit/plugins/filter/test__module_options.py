@@ -58,7 +58,7 @@ def test_every_option_variable_of_the_role_is_documented():
     with open(os.path.join(ROLE, 'vars', 'main.yml')) as stream:
         option_variables = yaml.safe_load(stream)['cdn_refresh__option_variables']
     with open(os.path.join(ROLE, 'meta', 'argument_specs.yml')) as stream:
-        documented = yaml.safe_load(stream)['argument_specs']['main']['options']
+        documented = yaml.safe_load(stream)['argument_specs']['refresh']['options']
     for provider, names in option_variables.items():
         options = module_options(names, ['x'] * len(names), provider)
         assert len(options) == len(names), provider
