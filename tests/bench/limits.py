@@ -96,15 +96,15 @@ def minute_wait(first_arrival, urls_per_domain, per_minute):
 def rounds(queries, key):
     """Poll rounds in `queries` (the sandbox's log entries of one status action, in order): a round ends when a
     call asks for a task ID the round already asked for. `key`: entry -> the list of task IDs the call asked for.
-    Returns the number of calls in each round, e.g. [2, 2, 2].
+    Returns one [calls, distinct task IDs asked for] pair a round, e.g. [[2, 20], [1, 5]].
     """
-    counts = []
+    found = []
     seen = set()
     for entry in queries:
         ids = set(key(entry))
-        if not counts or ids & seen:
-            counts.append(0)
+        if not found or ids & seen:
+            found.append([0, 0])
             seen = set()
-        counts[-1] += 1
         seen |= ids
-    return counts
+        found[-1] = [found[-1][0] + 1, len(seen)]
+    return found

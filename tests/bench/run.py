@@ -277,9 +277,10 @@ class Bench:
         polls = [[entry for entry in product['calls'] if entry['action'] == 'DescribeRefreshTaskById']
                  for product, dummy in pairs]
         made = limits.rounds(polls[-1], lambda entry: entry['params'].get('TaskId', '').split(','))
-        row = self.product_row(scenario, 'alicdn_refresh wait=true', pairs, 1 + submits + len(made) * per_round,
-                               floor_s, note='%d poll rounds, DescribeRefreshTaskById calls a round: %s (least: %d)'
-                               % (len(made), made, per_round))
+        least = sum(limits.query_calls(ids, limits.ALI_IDS_PER_QUERY) for dummy, ids in made)
+        row = self.product_row(scenario, 'alicdn_refresh wait=true', pairs, 1 + submits + least, floor_s,
+                               note='%d poll rounds, DescribeRefreshTaskById calls a round: %s, for %s task IDs '
+                               '(10 a call)' % (len(made), [calls for calls, dummy in made], [ids for dummy, ids in made]))
         return [row, self.info_row(scenario, 'alicdn_refresh_info', ' quota=false', vars_file, 'DescribeRefreshTaskById',
                                    per_round, by_id)]
 
@@ -296,9 +297,10 @@ class Bench:
                             self.adhoc('ansible.builtin.ping', 'data={{ urls }}', vars_file))
         polls = [entry for entry in pairs[-1][0]['calls'] if entry['action'] == 'refreshQuery']
         made = limits.rounds(polls, lambda entry: [entry['params'].get('taskid')])
-        row = self.product_row(scenario, 'jdcdn_refresh wait=true', pairs, submits + len(made) * submits, floor_s,
-                               note='%d poll rounds, refreshQuery calls a round: %s (least: %d, all at once)'
-                               % (len(made), made, submits))
+        least = sum(limits.query_calls(ids, limits.JD_IDS_PER_QUERY) for dummy, ids in made)
+        row = self.product_row(scenario, 'jdcdn_refresh wait=true', pairs, submits + least, floor_s,
+                               note='%d poll rounds, refreshQuery calls a round: %s, for %s task IDs (1 a call)'
+                               % (len(made), [calls for calls, dummy in made], [ids for dummy, ids in made]))
         return [row, self.info_row(scenario, 'jdcdn_refresh_info', '', vars_file, 'refreshQuery', submits, None)]
 
     def info_row(self, scenario, module, args, vars_file, action, min_calls, rate):

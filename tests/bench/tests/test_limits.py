@@ -43,7 +43,7 @@ def test_minute_wait():
 
 def test_rounds_split_where_an_id_comes_again():
     calls = [['1', '2'], ['3'], ['1', '2'], ['3'], ['1'], ['1']]
-    assert limits.rounds(calls, list) == [2, 2, 1, 1]
+    assert limits.rounds(calls, list) == [[2, 3], [2, 3], [1, 1], [1, 1]]
 
 
 def test_table_and_contract():
