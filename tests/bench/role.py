@@ -6,13 +6,17 @@
 """The role cdnops.cdn.cdn_refresh on many hosts, in each form the docs show, against an empty role in the same form.
 
 `make bench` calls rows(); run alone, `python tests/bench/role.py --hosts 300` starts its own sandbox and prints a
-table. Each form is one playbook (FORMS); its baseline is the same playbook with a role that has no tasks
-(`bench_empty_role`: tasks/main.yml and tasks/handlers.yml empty, a handler that includes the empty tasks file), so
-the difference is what the role itself costs. A third row, the same form with a role of just the two module tasks
-(`bench_modules_role`: alicdn_refresh and jdcdn_refresh, run_once, delegated to localhost, with the URLs the fleet
-asks for written in), is what refreshing those URLs costs without the role: the modules' share of the role's cost.
+table. Each form is one playbook (FORMS), run with four roles (TOOLS):
+- `bench_empty_role`, the baseline: no tasks (tasks/main.yml and tasks/handlers.yml empty, a handler that includes the
+  empty tasks file), so the difference is what the role costs;
+- `bench_ping_role`: two `ansible.builtin.ping` tasks, run_once, delegated to localhost: Ansible's own cost of running
+  two modules once, the floor of any role that calls two modules;
+- `bench_modules_role`: alicdn_refresh and jdcdn_refresh on the URLs the fleet asks for (written in), run_once,
+  delegated to localhost: refreshing those URLs without the role, i.e. the modules' share of the role's cost;
+- the role cdnops.cdn.cdn_refresh.
 Runs are grouped (one of each per repeat, in an order that rotates between repeats, so a drift of the machine's load
-hits all three) and the table shows medians.
+hits all of them) and the table shows medians; the notes give CPU times (user + system of the process tree), which a
+loaded machine disturbs less than wall times.
 
 The inventory (make_inventory) is a fleet: `hosts` hosts with ansible_connection=local in group `web`; one host in
 100 (at least 2) asks for three paths, alternately in group alicdn_sites and jdcdn_sites, whose group variables give
@@ -36,7 +40,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
 ROLE = 'cdnops.cdn.cdn_refresh'
 EMPTY = 'bench_empty_role'
-MODULES = 'bench_modules_role'
+# (kind, role, tool): what each row of a form runs; the first is the baseline.
+TOOLS = (('empty', EMPTY, 'empty role'), ('ping', 'bench_ping_role', 'two ping tasks'),
+         ('modules', 'bench_modules_role', 'the two module tasks'), ('role', ROLE, 'cdn_refresh'))
 ASK_EVERY = 100   # one host in ASK_EVERY asks for paths
 KEYS = ('scenario', 'tool', 'calls', 'min_calls', 'wall_s', 'floor_s', 'ansible_s', 'own_s', 'peak_rss_mb', 'ok',
         'note', 'baseline')
@@ -121,31 +127,37 @@ def min_calls(wanted):
     return (1 + ali if ali else 0) + jd, ([1, ali] if ali else []) + ([jd] if jd else [])
 
 
-def modules_role(wanted):
-    """The files of bench_modules_role: the empty role's, with tasks/main.yml the two module tasks on `wanted`."""
-    files = dict((name, text.replace(EMPTY, MODULES)) for name, text in EMPTY_ROLE.items())
+def bench_role(kind, wanted):
+    """The files of the bench role of `kind` (empty, ping or modules, see TOOLS): the empty role's, with tasks/main.yml
+    replaced by two tasks for ping (two pings) and modules (alicdn_refresh and jdcdn_refresh on `wanted`)."""
+    name = dict((which, role) for which, role, dummy in TOOLS)[kind]
+    files = dict((path, text.replace(EMPTY, name)) for path, text in EMPTY_ROLE.items())
     tasks = ['---']
     for provider, vendor in (('alicdn', 'Alibaba Cloud CDN'), ('jdcdn', 'JD Cloud CDN')):
-        if wanted[provider]:
+        if kind == 'modules' and wanted[provider]:
             tasks.append('- name: Refresh on %s\n  cdnops.cdn.%s_refresh:\n    paths: %s\n  run_once: true\n'
                          '  delegate_to: localhost' % (vendor, provider, json.dumps(wanted[provider])))
-    files['tasks/main.yml'] = '\n'.join(tasks) + '\n'
+        elif kind == 'ping':
+            tasks.append('- name: Ping for %s\n  ansible.builtin.ping:\n  run_once: true\n  delegate_to: localhost' % vendor)
+    if kind != 'empty':
+        files['tasks/main.yml'] = '\n'.join(tasks) + '\n'
     return files
 
 
 def make_files(workdir, hosts):
-    """The inventory, the two bench roles and the playbooks under workdir/role-HOSTS; returns (directory, wanted)."""
+    """The inventory, the bench roles and the playbooks under workdir/role-HOSTS; returns (directory, wanted)."""
     base = os.path.join(workdir, 'role-%d' % hosts)
     wanted = make_inventory(os.path.join(base, 'inventory.json'), hosts)
-    for role, files in ((EMPTY, EMPTY_ROLE), (MODULES, modules_role(wanted))):
-        for name, text in files.items():
-            _write(os.path.join(base, 'roles', role, name), text)
+    for kind, role, dummy in TOOLS:
+        if role != ROLE:
+            for name, text in bench_role(kind, wanted).items():
+                _write(os.path.join(base, 'roles', role, name), text)
     for form, dummy, text in FORMS:
         if text is None:   # the AWX project's playbook, as it is
             with open(os.path.join(REPO, 'awx', 'project', 'refresh_cdn.yml'), encoding='utf-8') as stream:
                 text = stream.read().replace(ROLE, '{role}')
-        for which, role, topic in (('role', ROLE, ROLE), ('empty', EMPTY, EMPTY), ('modules', MODULES, MODULES)):
-            _write(os.path.join(base, '%s-%s.yml' % (form, which)), text.replace('{role}', role).replace('{topic}', topic))
+        for kind, role, dummy in TOOLS:
+            _write(os.path.join(base, '%s-%s.yml' % (form, kind)), text.replace('{role}', role).replace('{topic}', role))
     return base, wanted
 
 
@@ -181,26 +193,27 @@ def _env(env, base, sandbox):
 
 
 def measure_form(sandbox, env, base, form, repeats):
-    """Grouped runs of one form: {'empty': [run], 'modules': [run], 'role': [run], 'calls': {which: [int]}} (see
-    run_playbook); repeat r runs the three in an order rotated by r."""
-    kinds = ('empty', 'modules', 'role')
-    runs = dict((which, []) for which in kinds)
-    runs['calls'] = dict((which, []) for which in kinds)
+    """Grouped runs of one form: {kind: [run], 'calls': {kind: [int]}} for each kind of TOOLS (see run_playbook);
+    repeat r runs them in an order rotated by r."""
+    kinds = tuple(kind for kind, dummy, dummy2 in TOOLS)
+    runs = dict((kind, []) for kind in kinds)
+    runs['calls'] = dict((kind, []) for kind in kinds)
     for repeat in range(repeats):
-        for which in kinds[repeat % 3:] + kinds[:repeat % 3]:
+        shift = repeat % len(kinds)
+        for kind in kinds[shift:] + kinds[:shift]:
             sandbox.reset()
-            result = run_playbook(base, '%s-%s.yml' % (form, which), env, '%s-%s-%d' % (form, which, repeat + 1))
-            runs[which].append(result)
-            runs['calls'][which].append(len(sandbox.requests))
+            result = run_playbook(base, '%s-%s.yml' % (form, kind), env, '%s-%s-%d' % (form, kind, repeat + 1))
+            runs[kind].append(result)
+            runs['calls'][kind].append(len(sandbox.requests))
     return runs
 
 
 def rows(sandbox, env, repeats, workdir, hosts=1000, quick=False, forms=None):
-    """The rows of the role scenarios (the keys of tests/bench/rows.py), three per form: the empty role (the
-    scenario's baseline), the two module tasks and the role. ansible_s is the empty role's median wall time in the same
-    form, own_s the median of the paired differences to it, and the table's `x base` wall_s / ansible_s; the notes
-    give CPU times and the role over the two module tasks. quick: at most 100 hosts, one repeat. forms: the form ids
-    to run (default all)."""
+    """The rows of the role scenarios (the keys of tests/bench/rows.py), four per form (TOOLS): the empty role (the
+    scenario's baseline), two ping tasks, the two module tasks and the role. ansible_s is the empty role's median wall
+    time in the same form, own_s the median of the paired differences to it, and the table's `x base` wall_s /
+    ansible_s; the notes give CPU times and the role over the two module tasks. quick: at most 100 hosts, one repeat.
+    forms: the form ids to run (default all)."""
     if quick:
         hosts, repeats = min(hosts, 100), 1
     base, wanted = make_files(workdir, hosts)
@@ -208,27 +221,29 @@ def rows(sandbox, env, repeats, workdir, hosts=1000, quick=False, forms=None):
     latency = float(getattr(getattr(sandbox, 'config', None), 'latency', 0.0) or 0.0)
     least, phases = min_calls(wanted)
     floor = sum(latency for dummy in phases)   # one call a phase, each waits for the previous one's answer
+    asked = '%d of %d hosts ask for %d URLs' % (len(asking_hosts(hosts)), hosts, len(wanted['alicdn']) + len(wanted['jdcdn']))
     result = []
     for form, label, dummy in FORMS:
         if forms and form not in forms:
             continue
         runs = measure_form(sandbox, env, base, form, repeats)
         scenario = 'role, %s hosts: %s' % ('{:,}'.format(hosts), label)
-        wall = dict((which, statistics.median(run['wall_s'] for run in runs[which])) for which in ('empty', 'modules', 'role'))
-        cpu = dict((which, statistics.median(run['cpu_s'] for run in runs[which])) for which in ('empty', 'modules', 'role'))
-        for which, tool in (('empty', 'empty role'), ('modules', 'the two module tasks'), ('role', 'cdn_refresh')):
-            failed = [os.path.basename(run['output']) for run in runs[which] if run['rc'] != 0]
-            item = dict(scenario=scenario, tool=tool, calls=max(runs['calls'][which]), min_calls=least if which != 'empty' else 0,
-                        wall_s=wall[which], floor_s=floor if which != 'empty' else 0.0, ansible_s=None, own_s=None,
-                        peak_rss_mb=max(run['peak_rss_mb'] for run in runs[which]), ok=not failed, baseline=which == 'empty')
-            note = '%s, %s: CPU %.2f s' % (tool, label, cpu[which])
-            if which != 'empty':
+        wall = dict((kind, statistics.median(run['wall_s'] for run in runs[kind])) for kind, dummy, dummy2 in TOOLS)
+        cpu = dict((kind, statistics.median(run['cpu_s'] for run in runs[kind])) for kind, dummy, dummy2 in TOOLS)
+        for kind, dummy, tool in TOOLS:
+            failed = [os.path.basename(run['output']) for run in runs[kind] if run['rc'] != 0]
+            refreshes = kind in ('modules', 'role')
+            item = dict(scenario=scenario, tool=tool, calls=max(runs['calls'][kind]), min_calls=least if refreshes else 0,
+                        wall_s=wall[kind], floor_s=floor if refreshes else 0.0, ansible_s=None, own_s=None,
+                        peak_rss_mb=max(run['peak_rss_mb'] for run in runs[kind]), ok=not failed, baseline=kind == 'empty')
+            note = '%s, %s: CPU %.2f s' % (tool, label, cpu[kind])
+            if kind != 'empty':
                 item['ansible_s'] = wall['empty']
-                item['own_s'] = statistics.median(mine['wall_s'] - empty['wall_s'] for mine, empty in zip(runs[which], runs['empty']))
-                note += ', %.2fx the empty role (wall), %.2fx (CPU)' % (wall[which] / wall['empty'], cpu[which] / cpu['empty'])
-            if which == 'role':
-                note += ', %.2fx the two module tasks (wall); %d of %d hosts ask for %d URLs' % (
-                    wall['role'] / wall['modules'], len(asking_hosts(hosts)), hosts, len(wanted['alicdn']) + len(wanted['jdcdn']))
+                item['own_s'] = statistics.median(mine['wall_s'] - empty['wall_s'] for mine, empty in zip(runs[kind], runs['empty']))
+                note += ', %.2fx the empty role (wall), %.2fx (CPU)' % (wall[kind] / wall['empty'], cpu[kind] / cpu['empty'])
+            if kind == 'role':
+                note += ', %.2fx the two module tasks (wall), %.2fx (CPU); %s' % (
+                    wall['role'] / wall['modules'], cpu['role'] / cpu['modules'], asked)
             if failed:
                 note += '; FAILED: %s (in %s)' % (', '.join(failed), base)
             item['note'] = note
