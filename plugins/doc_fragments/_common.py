@@ -52,6 +52,24 @@ options:
         path given twice is refreshed once.
     type: list
     elements: str
+  wait:
+    description:
+      - Wait until every submitted task has finished.
+      - The module fails, naming the paths, if a task failed, and fails with what is done and what is not if
+        O(wait_timeout) passes first.
+    type: bool
+    default: false
+  wait_timeout:
+    description:
+      - Seconds to wait when O(wait=true). The task status is polled 1, 2, 4 and 8 seconds apart, then every 10
+        seconds, reading only the tasks still running.
+    type: int
+    default: 600
+"""
+
+    # Options of the modules that take a list of paths (refresh and prefetch), for large lists.
+    LARGE_LISTS = r"""
+options:
   paths_file:
     description:
       - A text file listing more paths, one a line, read by the module on the host it runs on (the controller, with
@@ -73,19 +91,6 @@ options:
         a large list, the repeated lists would be most of what the module returns and Ansible prints.
     type: bool
     default: false
-  wait:
-    description:
-      - Wait until every submitted task has finished.
-      - The module fails, naming the paths, if a task failed, and fails with what is done and what is not if
-        O(wait_timeout) passes first.
-    type: bool
-    default: false
-  wait_timeout:
-    description:
-      - Seconds to wait when O(wait=true). The task status is polled 1, 2, 4 and 8 seconds apart, then every 10
-        seconds, reading only the tasks still running.
-    type: int
-    default: 600
 """
 
     ATTRIBUTES_REFRESH = r"""
@@ -130,27 +135,6 @@ options:
         URL given twice is prefetched once.
     type: list
     elements: str
-  paths_file:
-    description:
-      - A text file listing more paths, one a line, read by the module on the host it runs on (the controller, with
-        C(delegate_to) set to C(localhost)), so that a long list does not pass through Ansible's templating and
-        argument checks. Use it for thousands of URLs.
-      - UTF-8 (a byte order mark is allowed), any line ending. Each line is trimmed; blank lines and lines whose first
-        character is C(#) are skipped (a URL never starts with C(#)).
-      - Each line is validated and normalised exactly as an item of O(paths). An error names the file, the line number
-        and the value; every bad line is reported at once and nothing is sent.
-      - A file that cannot be read (missing, a directory, no permission) or is not UTF-8 fails the module before any
-        request. A relative path is relative to the module's working directory; give an absolute one, for example
-        V({{ playbook_dir }}/urls.txt).
-      - A file with no path in it is the same as an empty O(paths) list.
-    type: path
-  return_paths:
-    description:
-      - Also return RV(paths) (every normalised path, in the order given) and each task's RV(tasks[].paths).
-      - Off by default, so that the result carries each URL once (in RV(batches), RV(not_submitted) and the like); with
-        a large list, the repeated lists would be most of what the module returns and Ansible prints.
-    type: bool
-    default: false
   wait:
     description:
       - Wait until every submitted prefetch task has finished.

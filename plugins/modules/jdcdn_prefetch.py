@@ -28,6 +28,7 @@ author:
 extends_documentation_fragment:
   - cdnops.cdn._common
   - cdnops.cdn._common.prefetch
+  - cdnops.cdn._common.large_lists
   - cdnops.cdn._common.attributes_prefetch
   - cdnops.cdn._jdcdn
   - cdnops.cdn._jdcdn.actiongroup

@@ -32,6 +32,7 @@ author:
 extends_documentation_fragment:
   - cdnops.cdn._common
   - cdnops.cdn._common.refresh
+  - cdnops.cdn._common.large_lists
   - cdnops.cdn._common.attributes_refresh
   - cdnops.cdn._jdcdn
   - cdnops.cdn._jdcdn.actiongroup
