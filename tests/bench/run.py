@@ -58,6 +58,13 @@ def thousands(number):
     return '{:,}'.format(number)
 
 
+def estimate(wall, calls, sent, total, noun):
+    """A slow peer measured on the first `sent` of `total` paths: (wall s, calls, note), scaled by total/sent."""
+    note = 'measured on the first %s %s (%.1f s, %d calls); wall and calls scaled by %s/%s' % (
+        thousands(sent), noun, wall, calls, thousands(total), thousands(sent))
+    return wall * total / sent, round(calls * total / sent), note
+
+
 class Bench:
     """The running sandbox, the children's environment and the measuring helpers every scenario uses."""
 
@@ -209,9 +216,8 @@ class Bench:
         if not ok:
             notes.append('stopped at the first error: %s' % outcome.get('error'))
         elif len(subset) < len(urls):
-            notes.append('measured on the first %s URLs (%.1f s, %d calls); wall and calls scaled by %s/%s'
-                         % (thousands(len(subset)), wall, calls, thousands(len(urls)), thousands(len(subset))))
-            wall, calls = wall * len(urls) / len(subset), round(calls * len(urls) / len(subset))
+            wall, calls, note = estimate(wall, calls, len(subset), len(urls), 'URLs')
+            notes.append(note)
             tool += ' (est.)'
         return rows.row(scenario, tool, wall, calls=calls, min_calls=min_calls, floor_s=floor_s,
                         peak_rss_mb=max(report['peak_rss_mb'] for report in reports), ok=ok, note='; '.join(notes))
@@ -252,9 +258,8 @@ class Bench:
         if not ok:
             notes.append('failed: %s' % measure.tail(report['stdout']))
         elif len(subset) < len(paths):
-            notes.append('measured on the first %s paths (%.1f s, %d calls); wall and calls scaled by %s/%s'
-                         % (thousands(len(subset)), wall, calls, thousands(len(paths)), thousands(len(subset))))
-            wall, calls = wall * len(paths) / len(subset), round(calls * len(paths) / len(subset))
+            wall, calls, note = estimate(wall, calls, len(subset), len(paths), 'paths')
+            notes.append(note)
             tool += ' (est.)'
         return rows.row(scenario, tool, wall, calls=calls, min_calls=min_calls, floor_s=floor_s,
                         peak_rss_mb=report['peak_rss_mb'], ok=ok, note='; '.join(notes))
