@@ -62,9 +62,8 @@ class Pacer:
     ((t - 1 s, t] of its clock) sees them, across threads.
 
     `rates`: {action: calls per second}; actions not listed are not paced. Two rules, both applied:
-    - spacing: calls of one action start `(1 + MARGIN) / rate` seconds apart. The first call of an action waits one
-      such interval too, so that a module run right after another (a re-run, a loop) keeps the spacing: the vendor
-      counts per account, not per run;
+    - spacing: calls of one action start `(1 + MARGIN) / rate` seconds apart; the first starts at once (a module run
+      right after another is at least its start-up later, longer than any interval here);
     - window: a call starts at least 1 s after the answer to the call `rate` calls before it came back (see done()).
       The server received that call before its answer left, so it cannot count both in one second, however the
       network delays them. A call waits while that earlier call is still in flight.
@@ -95,7 +94,7 @@ class Pacer:
             while len(recent) >= window and recent[0][0] is None:
                 self.changed.wait()
             now = self.clock()
-            slot = max(now, self.next_slot.get(action, now + interval))
+            slot = max(now, self.next_slot.get(action, now))
             if len(recent) >= window:
                 slot = max(slot, recent.popleft()[0] + 1.0)
             recent.append(token)

@@ -280,23 +280,26 @@ class Sandbox:
     def handle_api(self, request):
         """Answer one vendor API call; None means: close the connection without an answer.
 
-        The answer (or the closed connection) leaves `latency` seconds after the call was processed and logged; the wait
-        holds no lock, so concurrent calls wait at the same time, as over a network.
+        The answer (or the closed connection) leaves `latency` seconds after the call arrived, or as soon as it is
+        processed if that takes longer (plus a 'slow' or 'late' fault's delay); the wait holds no lock, so concurrent
+        calls wait at the same time, as over a network.
         """
-        response = self._answer(request)
+        arrived = time.monotonic()
+        response, fault_delay = self._answer(request)
         latency = self.config.latency
         if latency > 0:
-            self.sleep(latency)
+            processing = time.monotonic() - arrived - fault_delay
+            self.sleep(max(0.0, latency - processing))
         return response
 
     def _answer(self, request):
-        emulator = self._emulator_for(request)
+        """(the answer or None, the seconds a fault delayed it)."""
+        emulator, (action, params) = self._route(request)
         if emulator is None:
-            return json_response(404, {'error': f'no API at {request.path}'})
-        action, params = emulator.parse(request)
+            return json_response(404, {'error': f'no API at {request.path}'}), 0.0
         if emulator is self.ecs and self.config.ecs_metadata_down:
             self._record(emulator, request, action, params, None, 'down')
-            return None
+            return None, 0.0
         fault = self._take_fault(emulator, action)
         kind = fault.kind if fault else None
         if kind == 'slow':
@@ -310,22 +313,24 @@ class Sandbox:
             response = emulator.fault_response(kind, request, params)
         self._record(emulator, request, action, params, response, kind)
         if kind == 'lost':
-            return None
+            return None, 0.0
         if kind == 'late':
             time.sleep(fault.delay)
-        return response
+        return response, (fault.delay if kind in ('slow', 'late') else 0.0)
 
     def _emulator(self, vendor):
         return {'alicdn': self.alicdn, 'jdcdn': self.jdcdn, 'sts': self.sts, 'ecs': self.ecs}[vendor]
 
-    def _emulator_for(self, request):
+    def _route(self, request):
+        """(the emulator of the request's path, or None; its (action, params)), parsing the request once."""
         if request.path == '/':
-            version = sandbox_alicdn.requested_version(request, self.alicdn.parse(request)[1])
-            return self.sts if version == sandbox_sts.STS_VERSION else self.alicdn
+            parsed = self.alicdn.parse(request)
+            version = sandbox_alicdn.requested_version(request, parsed[1])
+            return (self.sts if version == sandbox_sts.STS_VERSION else self.alicdn), parsed
         for emulator in (self.jdcdn, self.ecs):
             if emulator.handles(request.path):
-                return emulator
-        return None
+                return emulator, emulator.parse(request)
+        return None, (None, None)
 
     def _take_fault(self, emulator, action):
         """The fault that answers this call, if any; every matching fault counts the call towards its nth."""

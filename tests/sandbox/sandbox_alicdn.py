@@ -28,6 +28,9 @@ NONCE_RETENTION = 31 * 60
 QUERY_WINDOW = 3 * 24 * 3600
 BEIJING_OFFSET = 8 * 3600
 MAX_PATH_LENGTH = 1024
+# 'http(s)://host' followed by '/', '?', '#' or the end, with a host of plain name characters (no port, user or
+# wildcard): for these, path_domain's answer is the host lowercased, as urlsplit gives it; the rest go through urlsplit.
+PLAIN_URL_RE = re.compile(r'(?i)https?://([a-z0-9_.-]+)(?=[/?#]|$)')
 MAX_DOMAINS_PER_CALL = 10
 FAILURE_DESCRIPTION = 'Origin Timeout'
 
@@ -188,13 +191,19 @@ def path_domain(path):
     """The domain of 'http(s)://host/path' or 'host/path'; raises the documented errors."""
     if len(path) > MAX_PATH_LENGTH:
         raise malformed_path()
-    try:
-        parts = urlsplit(path if '://' in path else f'http://{path}')
-        hostname = parts.hostname or ''
-        parts.port  # pylint: disable=pointless-statement  # raises ValueError on a bad port
-    except ValueError:
-        raise malformed_path() from None
-    if parts.scheme.lower() not in ('http', 'https') or not HOSTNAME_RE.match(hostname):
+    plain = PLAIN_URL_RE.match(path)
+    if plain:
+        hostname = plain.group(1).lower()
+    else:
+        try:
+            parts = urlsplit(path if '://' in path else f'http://{path}')
+            hostname = parts.hostname or ''
+            parts.port  # pylint: disable=pointless-statement  # raises ValueError on a bad port
+        except ValueError:
+            raise malformed_path() from None
+        if parts.scheme.lower() not in ('http', 'https'):
+            raise malformed_path()
+    if not HOSTNAME_RE.match(hostname):
         raise malformed_path()
     if hostname.startswith('*.'):
         raise AliError(400, 'InvalidExtensiveDomain.ValueNotSupported', 'Extensive domain not supported.')

@@ -466,3 +466,25 @@ def test_credentials_are_configurable(make_sandbox):
     sandbox = make_sandbox(alicdn_credentials={'LTAIother': 'other-secret'})
     assert_error(ali_call(sandbox, 'DescribeRefreshQuota', AccessKeyId=ALI_KEY, secret=ALI_SECRET), 404, 'InvalidAccessKeyId.NotFound')
     assert ali_call(sandbox, 'DescribeRefreshQuota', AccessKeyId='LTAIother', secret='other-secret').status_code == 200
+
+
+DOMAIN_INPUTS = (
+    'https://www.a.com/x.js', 'http://WWW.A.COM/x', 'https://www.a.com', 'https://www.a.com?x=1', 'https://www.a.com#f',
+    'HTTPS://static_1.a.com/a b', 'https://www.a.com:8080/x', 'https://user@www.a.com/x', 'https://*.a.com/x',
+    'https://www.a.com:99999/x', 'https://-bad.a.com/x', 'https://a..com/x', 'ftp://www.a.com/x', 'www.a.com/x',
+    ' https://www.a.com/x', 'https://www.a.com\t/x', 'https://www.a.com/x\ty', 'https://[::1]/x', 'https://ex\u00e4.com/',
+    'https:///x', 'https://www.a.com.' + 'x' * 1030,
+)
+
+
+@pytest.mark.parametrize('path', DOMAIN_INPUTS)
+def test_the_plain_url_shortcut_gives_what_urlsplit_gives(monkeypatch, path):
+    def outcome():
+        try:
+            return sandbox_alicdn.path_domain(path)
+        except sandbox_alicdn.AliError as error:
+            return error.code
+
+    fast = outcome()
+    monkeypatch.setattr(sandbox_alicdn, 'PLAIN_URL_RE', re.compile(r'(?!)'))   # matches nothing: urlsplit for all
+    assert fast == outcome()
