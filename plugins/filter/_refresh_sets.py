@@ -15,7 +15,10 @@ description:
   - Reads C(cdn_refresh_paths), C(cdn_refresh_provider), C(cdn_refresh_base_url), C(cdn_refresh_object_type),
     C(cdn_refresh_prefetch) and C(cdn_refresh_release_time) of every host of the input from O(hostvars). A host
     without its own provider, base URL, object type, prefetch or release time gets O(provider), O(base_url),
-    O(object_type), O(prefetch) or O(release_time). The paths of O(own_host) are O(own_paths).
+    O(object_type), O(prefetch) or O(release_time), unless that value is one of O(own_host)'s own host variables
+    (inventory variables, facts; equal to its value in O(hostvars)). A host's own values are never given to another
+    host, which then gets the role's default (no provider, no base URL, V(file), no prefetch, no release time).
+    O(own_host) is read like the others, except that its paths are O(own_paths).
   - A string is one path per line (lines trimmed, blank lines skipped). A list holds strings, dicts
     C({path, object_type}) and lists. A dict with C(path) is one such item; a dict without it maps object types to
     lists of paths.
@@ -99,7 +102,15 @@ from collections.abc import Mapping
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.parsing.convert_bool import BOOLEANS_FALSE, BOOLEANS_TRUE
 
+from ansible_collections.cdnops.cdn.plugins.module_utils._alicdn import AlicdnClient
+from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ValidationError
+from ansible_collections.cdnops.cdn.plugins.module_utils._jdcdn import JdcdnClient
+from ansible_collections.cdnops.cdn.plugins.module_utils._urls import normalise_path
+
 PROVIDERS = {'alicdn': ('file', 'directory', 'regex', 'ignore_params'), 'jdcdn': ('file', 'directory')}
+# Each vendor's path rules, as its module applies them: a path the module would refuse is a fault of the host's
+# variables, found before the first call.
+PATH_RULES = {'alicdn': AlicdnClient.rules, 'jdcdn': JdcdnClient.rules}
 OBJECT_TYPES = ('file', 'directory', 'regex', 'ignore_params')
 DICT_KEYS = ('path', 'object_type')
 SCHEME = re.compile(r'^[A-Za-z][A-Za-z0-9+.-]*://')
@@ -118,6 +129,31 @@ class _Problem(Exception):
 
 def _unset(value):
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+# The role's own defaults of the values a host may set for itself (tasks/main.yml, meta/argument_specs.yml).
+ROLE_DEFAULTS = {'cdn_refresh_provider': None, 'cdn_refresh_base_url': None, 'cdn_refresh_object_type': 'file',
+                 'cdn_refresh_prefetch': False, 'cdn_refresh_release_time': None}
+
+
+def _fallbacks(hostvars, own_host, seen):
+    """({variable: value for hosts without their own}, [variables whose value the role sees is own_host's own]).
+
+    seen: {variable: the value the role sees}, which includes own_host's host variables (inventory, facts) as well as
+    play and role variables. A value equal to own_host's own in `hostvars` (which holds no play or role variables) is
+    that host's, and other hosts get the role's default instead (a play variable that happens to be equal is taken
+    for the host's too: then the hosts without their own are named as problems, never sent elsewhere).
+    """
+    own = hostvars[own_host] if own_host is not None and own_host in hostvars else None
+    fallbacks, dropped = {}, []
+    for name, value in seen.items():
+        mine = _host_value(own, name, None)
+        if mine is not None and not _unset(value) and mine == value:
+            fallbacks[name] = ROLE_DEFAULTS[name]
+            dropped.append(name)
+        else:
+            fallbacks[name] = value
+    return fallbacks, dropped
 
 
 def _host_value(variables, name, fallback):
@@ -316,6 +352,17 @@ def _host_rows(entries, provider, base_url, object_type):
                             % (', '.join(unsupported), provider_name, ', '.join(supported)))
         for path, kind in entries:
             rows.append((provider_name, kind or default_type, _join(path, base)))
+    if not problems:
+        invalid = []
+        for dummy, kind, url in rows:
+            try:
+                normalise_path(url, kind, PATH_RULES[provider_name])
+            except ValidationError as exc:
+                invalid.append(str(exc))
+        if invalid:
+            problems.append('%d path(s) of cdn_refresh_paths cannot be sent to %s: %s' % (
+                len(invalid), provider_name, '; '.join(invalid[:SHOWN]) + (
+                    ' and %d more' % (len(invalid) - SHOWN) if len(invalid) > SHOWN else '')))
     if problems:
         raise _Problem('; '.join(problems))
     return rows
@@ -374,12 +421,16 @@ def refresh_sets(hosts, hostvars, own_host=None, own_paths=None, provider=None, 
     problems = []
     asking = 0
     seen = set()
+    fallback, dropped = _fallbacks(hostvars, own_host, {
+        'cdn_refresh_provider': provider, 'cdn_refresh_base_url': base_url, 'cdn_refresh_object_type': object_type,
+        'cdn_refresh_prefetch': prefetch, 'cdn_refresh_release_time': release_time})
+    lacking = set()   # the dropped variables that a host without its own value needed
     for name in _host_names(hosts):
         if name in seen:
             continue
         seen.add(name)
-        if name == own_host:
-            variables, paths = None, own_paths
+        if name == own_host:   # its paths are those the role sees (play variables count for it); its values its own
+            variables, paths = (hostvars[name] if name in hostvars else None), own_paths
         else:
             if name not in hostvars:
                 problems.append('%s: named in cdn_refresh_hosts but not in the inventory' % name)
@@ -394,22 +445,23 @@ def refresh_sets(hosts, hostvars, own_host=None, own_paths=None, provider=None, 
             continue
         if not entries:
             continue   # (a host that asks for nothing needs no provider)
-        host_base = _host_value(variables, 'cdn_refresh_base_url', base_url)
+        host = {key: _host_value(variables, key, value) for key, value in fallback.items()}
+        host_base = host['cdn_refresh_base_url']
         try:
-            rows = _host_rows(entries, _host_value(variables, 'cdn_refresh_provider', provider), host_base,
-                              _host_value(variables, 'cdn_refresh_object_type', object_type))
+            rows = _host_rows(entries, host['cdn_refresh_provider'], host_base, host['cdn_refresh_object_type'])
         except _Problem as exc:
             faults.append(str(exc))
         try:
-            request = _host_prefetch(_host_value(variables, 'cdn_refresh_prefetch', prefetch), rows, host_base)
+            request = _host_prefetch(host['cdn_refresh_prefetch'], rows, host_base)
         except _Problem as exc:
             faults.append(str(exc))
         try:
-            release = _release_time(_host_value(variables, 'cdn_refresh_release_time', release_time))
+            release = _release_time(host['cdn_refresh_release_time'])
         except _Problem as exc:
             faults.append(str(exc))
         if faults:
             problems.append('%s: %s' % (name, '; '.join(faults)))
+            lacking.update(key for key in dropped if '%s is not set' % key in problems[-1])   # (_host_rows' words)
             continue
         asking += 1
         for row_provider, kind, url in rows:
@@ -420,6 +472,11 @@ def refresh_sets(hosts, hostvars, own_host=None, own_paths=None, provider=None, 
         if request:
             requests[rows[0][0]].append(request)
 
+    if lacking:
+        problems.append('(%s of %s, the host running the role, %s from its own host variables and %s not used for '
+                        'other hosts: set %s for each host that asks for paths, for example in group_vars)'
+                        % (' and '.join(sorted(lacking)), own_host, 'comes' if len(lacking) == 1 else 'come',
+                           'is' if len(lacking) == 1 else 'are', 'it' if len(lacking) == 1 else 'them'))
     result = {'alicdn': [], 'jdcdn': [], 'prefetch': requests,
               'prefetch_wanted': bool(requests['alicdn'] or requests['jdcdn']), 'problems': problems, 'hosts': asking}
     for row_provider in PROVIDERS:

@@ -529,8 +529,8 @@ def run(module, client, operation='refresh', object_type=None):
     if errors:
         shown = '; '.join(errors[:MAX_REPORTED_ERRORS])
         more = len(errors) - MAX_REPORTED_ERRORS
-        stop(ValidationError('%d of %s are invalid, nothing was sent: %s%s' % (
-            len(errors), plural(len(errors) + len(entries), 'path'), shown,
+        stop(ValidationError('%d of %s %s invalid, nothing was sent: %s%s' % (
+            len(errors), plural(len(errors) + len(entries), 'path'), 'is' if len(errors) == 1 else 'are', shown,
             ' (and %d more)' % more if more > 0 else '')))
     since, covering = None, {}
     if looks_up and params.get('refreshed_after') not in (None, ''):
@@ -628,11 +628,13 @@ def run(module, client, operation='refresh', object_type=None):
         summary += '; ' + covered_note
     _warn_unwaitable(module, client, result, params['wait'])
     if error:
-        tail = '%s not submitted (see not_submitted)' % plural(len(result['not_submitted']), 'path')
+        tail = []
+        if result['not_submitted']:
+            tail.append('%s not submitted (see not_submitted)' % plural(len(result['not_submitted']), 'path'))
         if result['unconfirmed']:
-            tail += ', %s unconfirmed: the answer was lost and whether a task holds them is unknown (see unconfirmed)' % (
-                plural(len(result['unconfirmed']), 'path'))
-        error.args = ('%s. %s; %s.' % (error, summary, tail),)
+            tail.append('%s unconfirmed: the answer was lost and whether a task holds %s is unknown (see unconfirmed)' % (
+                plural(len(result['unconfirmed']), 'path'), 'it' if len(result['unconfirmed']) == 1 else 'them'))
+        error.args = ('%s. %s%s.' % (error, summary, ''.join('; ' + part for part in tail)),)
         stop(error)
     finish(summary, result['task_ids'] + [task_id for task_id in running_tasks if task_id not in result['task_ids']])
 

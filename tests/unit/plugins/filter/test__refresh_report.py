@@ -260,7 +260,7 @@ def test_a_module_that_validated_its_paths_is_trusted_when_it_lists_none_as_not_
 
 def test_a_set_whose_paths_are_all_invalid_lists_them_as_not_submitted():
     failed = {'failed': True, 'item': item('file', ['ftp://x/a']), 'path_count': 0, 'batches': [], 'task_ids': [],
-              'msg': "1 of 1 path are invalid, nothing was sent: 'ftp://x/a' must start with http:// or https://",
+              'msg': "1 of 1 path is invalid, nothing was sent: 'ftp://x/a' must start with http:// or https://",
               'not_submitted': []}
     assert '  not submitted (1 path(s)): ftp://x/a' in refresh_report({'alicdn': loop(failed)})['failure']
 

@@ -417,3 +417,54 @@ def test_the_roles_release_time_applies_to_hosts_without_their_own():
     result = refresh_sets(['web1', 'web2'], hostvars, release_time='2026-11-30T08:00:00Z')
     assert result['alicdn'][0]['refreshed_after'] == '2026-11-30T08:00:00Z'
     assert result['jdcdn'][0]['refreshed_after'] == '2026-11-30T08:00:00Z'   # (the role reports that JD re-sends)
+
+
+def test_the_running_hosts_own_variables_are_not_given_to_other_hosts():
+    """web1 runs the role; its provider and base URL are its inventory variables, so they reach the filter as the
+    values the role sees. web2 has none of its own: it must not be sent to web1's CDN or joined to web1's site."""
+    hostvars = {'web1': dict(ALI, cdn_refresh_paths=['/a.html']),
+                'web2': {'cdn_refresh_paths': ['https://static.example.cn/y.html', 'favicon.ico']}}
+    result = refresh_sets(['web1', 'web2'], hostvars, own_host='web1', own_paths=['/a.html'],
+                          provider=ALI['cdn_refresh_provider'], base_url=ALI['cdn_refresh_base_url'])
+    assert len(result['problems']) == 2, result['problems']
+    assert result['problems'][0].startswith('web2: ')
+    assert 'cdn_refresh_provider is not set' in result['problems'][0]
+    assert 'cdn_refresh_base_url is not set' in result['problems'][0]
+    assert 'cdn_refresh_base_url and cdn_refresh_provider of web1, the host running the role' in result['problems'][1]
+
+
+def test_a_play_variable_that_differs_from_the_running_hosts_own_is_given_to_other_hosts():
+    hostvars = {'web1': dict(ALI, cdn_refresh_paths=['/a/'], cdn_refresh_object_type='directory'),
+                'web2': {'cdn_refresh_paths': ['/b.html']}}
+    result = refresh_sets(['web1', 'web2'], hostvars, own_host='web1', own_paths=['/a/'], provider='jdcdn',
+                          base_url='https://static.example.cn', object_type='directory', prefetch=True)
+    assert result['problems'] == []
+    # web2 gets the play's provider and base URL (they differ from web1's own), but not web1's own object type
+    assert urls(result, 'jdcdn', 'file') == ['https://static.example.cn/b.html']
+    # web1 has its own provider, base URL and object type: like any host, its own come before the play's
+    assert urls(result, 'alicdn', 'directory') == ['https://www.example.com/a/']
+    assert urls(result, 'jdcdn', 'directory') == []
+
+
+@pytest.mark.parametrize('provider, path, expected', [
+    ('alicdn', 'ftp://www.example.com/a', "'ftp://www.example.com/a' must start with http:// or https://"),
+    ('jdcdn', 'https://bad_host!/a', "'https://bad_host!/a'"),
+    ('jdcdn', '/' + 'a' * 1100, 'cannot be sent to jdcdn'),
+    ('alicdn', 'https://*.example.com/a.js', "'https://*.example.com/a.js'"),
+])
+def test_a_path_the_module_would_refuse_is_a_problem_of_the_host(provider, path, expected):
+    """The vendor's own path rules (those its module applies) are checked before the first call, naming the host."""
+    variables = ALI if provider == 'alicdn' else JD
+    hostvars = {'web1': dict(variables, cdn_refresh_paths=['/ok.html', path]),
+                'web2': dict(variables, cdn_refresh_paths=['/fine.html'])}
+    result = refresh_sets(['web1', 'web2'], hostvars, own_host='controller')
+    assert len(result['problems']) == 1, result['problems']
+    assert result['problems'][0].startswith('web1: 1 path(s) of cdn_refresh_paths cannot be sent to %s: ' % provider)
+    assert expected in result['problems'][0]
+
+
+def test_every_refused_path_is_counted_and_the_first_ones_are_named():
+    hostvars = {'web1': dict(ALI, cdn_refresh_paths=['ftp://a.com/%d' % n for n in range(5)])}
+    problem = refresh_sets(['web1'], hostvars, own_host='controller')['problems'][0]
+    assert '5 path(s) of cdn_refresh_paths cannot be sent to alicdn' in problem
+    assert "'ftp://a.com/2'" in problem and "'ftp://a.com/3'" not in problem and 'and 2 more' in problem

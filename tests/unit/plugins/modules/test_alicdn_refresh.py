@@ -300,7 +300,7 @@ def test_a_bad_line_in_a_paths_file_is_named_and_nothing_is_sent(sandbox, tmp_pa
     result, dummy = run_with_file(sandbox, str(listed))
 
     assert result['failed'] and calls(sandbox) == []
-    assert result['msg'] == ("1 of 3 paths are invalid, nothing was sent: paths_file %s line 4: 'https://www.exa mple.com/c' "
+    assert result['msg'] == ("1 of 3 paths is invalid, nothing was sent: paths_file %s line 4: 'https://www.exa mple.com/c' "
                              "has an invalid host name 'www.exa mple.com' (expected a domain such as www.example.com)"
                              % listed)
 
