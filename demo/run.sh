@@ -41,22 +41,22 @@ if [ -z "${ALICDN_ENDPOINT:-}" ] || [ -z "${JDCDN_ENDPOINT:-}" ]; then
   trap stop_sandbox EXIT
   start_sandbox "$OUT/sandbox.log" --task-delay 2
   sandbox=$SANDBOX_URL
-  export NO_PROXY=127.0.0.1${NO_PROXY:+,$NO_PROXY}
 fi
+on_sandbox=()
 if [ -n "${ALICDN_ENDPOINT:-}" ]; then
   echo "Alibaba Cloud CDN: $ALICDN_ENDPOINT (credentials from the environment)"
 else
-  export ALICDN_ENDPOINT=$sandbox ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey
-  export ALIBABA_CLOUD_ACCESS_KEY_SECRET=sandbox-demo-secret
+  on_sandbox+=(alicdn)
   unset ALIBABA_CLOUD_SECURITY_TOKEN
   echo "Alibaba Cloud CDN: sandbox at $sandbox"
 fi
 if [ -n "${JDCDN_ENDPOINT:-}" ]; then
   echo "JD Cloud CDN:      $JDCDN_ENDPOINT (credentials from the environment)"
 else
-  export JDCDN_ENDPOINT=$sandbox JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=sandbox-demo-secret
+  on_sandbox+=(jdcdn)
   echo "JD Cloud CDN:      sandbox at $sandbox"
 fi
+if [ -n "$sandbox" ]; then use_sandbox "${on_sandbox[@]}"; fi
 
 base_urls=()
 if [ -n "${DEMO_ALICDN_BASE_URL:-}" ]; then base_urls+=(-e "demo_alicdn_base_url=$DEMO_ALICDN_BASE_URL"); fi

@@ -12,11 +12,7 @@ trap 'stop_sandbox; rm -f "$sandbox_log"' EXIT
 . "$collection/tests/sandbox/sandbox.sh"
 start_sandbox "$sandbox_log" --task-delay 0.5 --fail-pattern broken
 sandbox=$SANDBOX_URL
-
-export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey
-export ALIBABA_CLOUD_ACCESS_KEY_SECRET=sandbox-demo-secret
-export ALICDN_ENDPOINT=$sandbox
-export NO_PROXY=127.0.0.1
+use_sandbox alicdn
 
 ansible-playbook "${localhost[@]}" playbook.yml -e "sandbox_url=$sandbox" "$@" | tee playbook.out
 if grep -q "$ALIBABA_CLOUD_ACCESS_KEY_SECRET" playbook.out; then echo 'the secret leaked into the output' >&2; exit 1; fi

@@ -11,13 +11,10 @@ trap 'stop_sandbox; rm -rf "$work"' EXIT
 . "$collection/tests/sandbox/sandbox.sh"
 start_sandbox "$work/sandbox.log" --task-delay 0.5 --fail-pattern broken --alicdn-dir-quota 1000
 sandbox=$SANDBOX_URL
-
-export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey ALIBABA_CLOUD_ACCESS_KEY_SECRET=sandbox-demo-secret
-export JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=sandbox-demo-secret
-export ALICDN_ENDPOINT=$sandbox JDCDN_ENDPOINT=$sandbox NO_PROXY=127.0.0.1
+use_sandbox alicdn jdcdn
 ANSIBLE_PYTHON_INTERPRETER=$(command -v python)
 export ANSIBLE_FORKS=50 ANSIBLE_PYTHON_INTERPRETER
-secret='sandbox-demo-secret'
+secret=$SANDBOX_SECRET
 
 step() { printf '\n=== %s\n' "$*"; }
 calls() { python sandbox_calls.py "$sandbox" "$@"; }
@@ -144,7 +141,7 @@ calls --calls alicdn=0
 
 step "Credentials as role variables instead of the environment"
 cat >"$work/creds.yml" <<YAML
-cdn_refresh_alicdn_access_key_id: LTAIsandboxDemoKey
+cdn_refresh_alicdn_access_key_id: $SANDBOX_ACCESS_KEY_ID
 cdn_refresh_alicdn_access_key_secret: $secret
 cdn_refresh_alicdn_endpoint: $sandbox
 YAML
@@ -157,7 +154,7 @@ step "The credential chain's options as role variables: a named profile of an al
 cat >"$work/aliyun.json" <<JSON
 {"current": "default", "profiles": [
   {"name": "default", "mode": "AK", "access_key_id": "LTAIunknownDefault", "access_key_secret": "not-the-secret"},
-  {"name": "cdn", "mode": "AK", "access_key_id": "LTAIsandboxDemoKey", "access_key_secret": "$secret"}]}
+  {"name": "cdn", "mode": "AK", "access_key_id": "$SANDBOX_ACCESS_KEY_ID", "access_key_secret": "$secret"}]}
 JSON
 mkdir "$work/home"   # an empty HOME: no ~/.aliyun/config.json
 profile_run=(env -u ALIBABA_CLOUD_ACCESS_KEY_ID -u ALIBABA_CLOUD_ACCESS_KEY_SECRET "HOME=$work/home"

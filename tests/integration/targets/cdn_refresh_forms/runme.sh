@@ -14,10 +14,8 @@ trap 'stop_sandbox; rm -rf "$work"' EXIT
 . "$collection/tests/sandbox/sandbox.sh"
 start_sandbox "$work/sandbox.log" --task-delay 0.5
 sandbox=$SANDBOX_URL
-
-export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey ALIBABA_CLOUD_ACCESS_KEY_SECRET=sandbox-demo-secret
-export JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=sandbox-demo-secret
-export ALICDN_ENDPOINT=$sandbox JDCDN_ENDPOINT=$sandbox NO_PROXY=127.0.0.1 ANSIBLE_NOCOLOR=1
+use_sandbox alicdn jdcdn
+export ANSIBLE_NOCOLOR=1
 
 step() { printf '\n=== %s\n' "$*"; }
 fail() { echo "FAILED: $*"; exit 1; }

@@ -20,10 +20,8 @@ B=$SANDBOX_URL sandbox_b_pid=$SANDBOX_PID
 start_sandbox "$work/a.log" --task-delay 0.5 --fail-pattern broken --domains www.example.com,static.example.cn
 A=$SANDBOX_URL
 
-secret='sandbox-demo-secret'
-export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey ALIBABA_CLOUD_ACCESS_KEY_SECRET=$secret
-export JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=$secret
-export ALICDN_ENDPOINT=$A JDCDN_ENDPOINT=$A NO_PROXY=127.0.0.1
+secret=$SANDBOX_SECRET
+use_sandbox alicdn jdcdn   # endpoints: $A, the sandbox started last
 ANSIBLE_PYTHON_INTERPRETER=$(command -v python)
 export ANSIBLE_PYTHON_INTERPRETER
 no_credentials=(env -u ALIBABA_CLOUD_ACCESS_KEY_ID -u ALIBABA_CLOUD_ACCESS_KEY_SECRET -u JDCDN_USERNAME -u JDCDN_SECRET_KEY
@@ -59,8 +57,8 @@ r.urlopen(r.Request(sys.argv[1] + "/_sandbox/config", sys.argv[2].encode())).rea
 
 # --- module_defaults -------------------------------------------------------------------------------------------
 cat >"$work/md-credentials.json" <<JSON
-{"md_alicdn": {"access_key_id": "LTAIsandboxDemoKey", "access_key_secret": "$secret", "endpoint": "$A"},
- "md_jdcdn": {"username": "sandbox_user", "secret_key": "$secret", "endpoint": "$A"},
+{"md_alicdn": {"access_key_id": "$SANDBOX_ACCESS_KEY_ID", "access_key_secret": "$secret", "endpoint": "$A"},
+ "md_jdcdn": {"username": "$SANDBOX_USERNAME", "secret_key": "$secret", "endpoint": "$A"},
  "cdn_refresh_paths": ["/md.html"]}
 JSON
 step "Credentials and endpoints only in the play's module_defaults (no environment): the role refreshes and waits"
@@ -88,8 +86,8 @@ nothing_at "$B"
 
 step "Role variables win over module_defaults, option by option (the rest still comes from module_defaults)"
 cat >"$work/md-other.json" <<JSON
-{"md_alicdn": {"access_key_id": "LTAIsandboxDemoKey", "access_key_secret": "wrong-secret", "endpoint": "$B"},
- "md_jdcdn": {"username": "sandbox_user", "secret_key": "wrong-secret", "endpoint": "$B"},
+{"md_alicdn": {"access_key_id": "$SANDBOX_ACCESS_KEY_ID", "access_key_secret": "wrong-secret", "endpoint": "$B"},
+ "md_jdcdn": {"username": "$SANDBOX_USERNAME", "secret_key": "wrong-secret", "endpoint": "$B"},
  "cdn_refresh_alicdn_access_key_secret": "$secret", "cdn_refresh_alicdn_endpoint": "$A",
  "cdn_refresh_jdcdn_secret_key": "$secret", "cdn_refresh_jdcdn_endpoint": "$A",
  "cdn_refresh_paths": ["/var.html"]}

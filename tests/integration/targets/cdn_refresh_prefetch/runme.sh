@@ -16,10 +16,8 @@ trap 'stop_watch; stop_sandbox; rm -rf "$work"' EXIT
 start_sandbox "$work/sandbox.log" --task-delay 300 --fail-pattern broken --jdcdn-lenient-date
 sandbox=$SANDBOX_URL
 
-secret='sandbox-demo-secret'
-export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey ALIBABA_CLOUD_ACCESS_KEY_SECRET=$secret
-export JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=$secret
-export ALICDN_ENDPOINT=$sandbox JDCDN_ENDPOINT=$sandbox NO_PROXY=127.0.0.1
+secret=$SANDBOX_SECRET
+use_sandbox alicdn jdcdn
 ANSIBLE_PYTHON_INTERPRETER=$(command -v python)
 export ANSIBLE_PYTHON_INTERPRETER
 role=(ansible-playbook -i inventory.yml ../cdn_refresh/refresh.yml -e cdn_refresh_poll_interval=1)

@@ -13,10 +13,8 @@ trap 'stop_sandbox; rm -rf "$work"' EXIT
 start_sandbox "$work/sandbox.log" --task-delay 1 --fail-pattern broken
 sandbox=$SANDBOX_URL
 
-secret='sandbox-demo-secret'
-export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey ALIBABA_CLOUD_ACCESS_KEY_SECRET=$secret
-export JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=$secret
-export ALICDN_ENDPOINT=$sandbox JDCDN_ENDPOINT=$sandbox NO_PROXY=127.0.0.1
+secret=$SANDBOX_SECRET
+use_sandbox alicdn jdcdn
 ANSIBLE_PYTHON_INTERPRETER=$(command -v python)
 export ANSIBLE_PYTHON_INTERPRETER
 www=https://www.example.com

@@ -15,7 +15,7 @@ start_sandbox "$work/sandbox.log" --task-delay 0.5 --alicdn-dir-quota 1000
 sandbox=$SANDBOX_URL
 export NO_PROXY=127.0.0.1 ANSIBLE_FORKS=50
 unset ALIBABA_CLOUD_ACCESS_KEY_ID ALIBABA_CLOUD_ACCESS_KEY_SECRET ALICDN_ENDPOINT JDCDN_USERNAME JDCDN_SECRET_KEY JDCDN_ENDPOINT
-secret='sandbox-demo-secret'
+secret=$SANDBOX_SECRET
 
 pdd=$work/pdd
 mkdir -p "$pdd/env" "$pdd/inventory" "$pdd/project"
@@ -23,11 +23,11 @@ cp "$collection/awx/project/refresh_cdn.yml" "$pdd/project/"
 python "$helpers/make_inventory.py" "$pdd/inventory/hosts.json" "$work/expected.json"
 # What the "Alibaba Cloud CDN" and "JD Cloud CDN" credential types inject, and nothing else.
 cat >"$pdd/env/envvars" <<YAML
-ALIBABA_CLOUD_ACCESS_KEY_ID: LTAIsandboxDemoKey
+ALIBABA_CLOUD_ACCESS_KEY_ID: $SANDBOX_ACCESS_KEY_ID
 ALIBABA_CLOUD_ACCESS_KEY_SECRET: $secret
 ALIBABA_CLOUD_SECURITY_TOKEN: ""
 ALICDN_ENDPOINT: $sandbox
-JDCDN_USERNAME: sandbox_user
+JDCDN_USERNAME: $SANDBOX_USERNAME
 JDCDN_SECRET_KEY: $secret
 JDCDN_ENDPOINT: $sandbox
 YAML

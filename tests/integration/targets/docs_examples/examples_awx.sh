@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154  # $A, $work, $here, $collection, $secret are set by runme.sh
+# shellcheck disable=SC2154  # $A, $work, $here, $collection, $secret: runme.sh; $SANDBOX_*: tests/sandbox/sandbox.sh
 # Tests of the YAML examples of docs/awx.md (see examples_role.sh).
 
 example_awx_survey() {

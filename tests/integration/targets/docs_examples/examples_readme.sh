@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154  # $A, $work, $here, $collection, $secret are set by runme.sh
+# shellcheck disable=SC2154  # $A, $work, $here, $collection, $secret: runme.sh; $SANDBOX_*: tests/sandbox/sandbox.sh
 # Tests of the examples of README.md (see examples_role.sh).
 
 example_readme_playbook_task() {
@@ -11,9 +11,9 @@ example_readme_playbook_task() {
 example_readme_ad_hoc() {
   # The block as written, with the sandbox's JD user and secret in place of the placeholders of its export line,
   # and none in the environment: the export line must set the variables the module reads.
-  sed -E -e "s/(^export .*JDCDN_USERNAME=)[^ ]*/\1sandbox_user/" -e "s/(^export .*JDCDN_SECRET_KEY=)[^ ]*/\1$secret/" \
+  sed -E -e "s/(^export .*JDCDN_USERNAME=)[^ ]*/\1$SANDBOX_USERNAME/" -e "s/(^export .*JDCDN_SECRET_KEY=)[^ ]*/\1$secret/" \
     "$1" >"$work/readme-adhoc.sh"
-  grep -q "^export JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=$secret\$" "$work/readme-adhoc.sh" ||
+  grep -q "^export JDCDN_USERNAME=$SANDBOX_USERNAME JDCDN_SECRET_KEY=$secret\$" "$work/readme-adhoc.sh" ||
     fail "the export line does not set JDCDN_USERNAME and JDCDN_SECRET_KEY: $(grep '^export' "$1")"
   local exports
   exports=$(grep '^export ' "$work/readme-adhoc.sh")

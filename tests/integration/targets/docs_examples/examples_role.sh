@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154  # $A, $work, $here, $collection, $secret are set by runme.sh
+# shellcheck disable=SC2154  # $A, $work, $here, $collection, $secret: runme.sh; $SANDBOX_*: tests/sandbox/sandbox.sh
 # Tests of the YAML examples of docs/role.md: example_NAME FILE runs the example NAME (extracted to FILE) and checks
 # what the sandbox received. Sourced by runme.sh (lib.sh has the helpers; $A is the sandbox, inventory.yml the hosts).
 
@@ -54,8 +54,8 @@ example_role_paths_by_type() {
 
 example_role_module_defaults() {
   cat >"$work/vault.json" <<JSON
-{"vault_alicdn_access_key_id": "LTAIsandboxDemoKey", "vault_alicdn_access_key_secret": "$secret",
- "vault_jdcdn_username": "sandbox_user", "vault_jdcdn_secret_key": "$secret",
+{"vault_alicdn_access_key_id": "$SANDBOX_ACCESS_KEY_ID", "vault_alicdn_access_key_secret": "$secret",
+ "vault_jdcdn_username": "$SANDBOX_USERNAME", "vault_jdcdn_secret_key": "$secret",
  "cdn_refresh_paths": ["/md.html"]}
 JSON
   # no credentials in the environment: they come from module_defaults only
@@ -98,7 +98,7 @@ example_role_alicdn_profile() {
   local home=$work/profile-home arn=acs:ram::123456789012:role/cdn-refresh
   mkdir -p "$home/.aliyun"
   cat >"$home/.aliyun/config.json" <<JSON
-{"current": "default", "profiles": [{"name": "cdn", "mode": "AK", "access_key_id": "LTAIsandboxDemoKey",
+{"current": "default", "profiles": [{"name": "cdn", "mode": "AK", "access_key_id": "$SANDBOX_ACCESS_KEY_ID",
                                      "access_key_secret": "$secret"}]}
 JSON
   sandbox_post /_sandbox/config "{\"sts_roles\": {\"$arn\": true}}"
@@ -108,13 +108,13 @@ JSON
     -e "cdn_refresh_alicdn_sts_endpoint=$A" -e '{"cdn_refresh_paths": ["/profile.html"]}' -v \
     | tee "$work/profile.out" | tail -n 4
   no_secret "$work/profile.out"
-  python - "$A" "$arn" <<'PY' || fail "the refresh was not signed with the role assumed with the profile's key"
+  python - "$A" "$arn" "$SANDBOX_ACCESS_KEY_ID" <<'PY' || fail "the refresh was not signed with the role assumed with the profile's key"
 import json, sys, urllib.request
 calls = json.load(urllib.request.urlopen(sys.argv[1] + '/_sandbox/requests'))
 assumed = [c for c in calls if c['action'] == 'AssumeRole' and c['http_status'] == 200]
 refreshed = [c for c in calls if c['action'] == 'RefreshObjectCaches' and c['http_status'] == 200]
 print([(c['action'], c['access_key_id']) for c in assumed + refreshed])
-assert [c['access_key_id'] for c in assumed] == ['LTAIsandboxDemoKey'] and assumed[0]['params']['RoleArn'] == sys.argv[2]
+assert [c['access_key_id'] for c in assumed] == [sys.argv[3]] and assumed[0]['params']['RoleArn'] == sys.argv[2]
 assert refreshed and all(c['access_key_id'].startswith('STS.') for c in refreshed)
 PY
   received 1 0 '{"alicdn": {"file": ["https://www.example.com/profile.html"]}}'

@@ -1,11 +1,11 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2154  # $A, $work, $here, $collection, $secret are set by runme.sh
+# shellcheck disable=SC2154  # $A, $work, $here, $collection, $secret: runme.sh; $SANDBOX_*: tests/sandbox/sandbox.sh
 # Tests of the examples of docs/user-guide.md (see examples_role.sh).
 
 example_user_guide_module_defaults() {
   cat >"$work/vault.json" <<JSON
-{"vault_alicdn_access_key_id": "LTAIsandboxDemoKey", "vault_alicdn_access_key_secret": "$secret",
- "vault_jdcdn_username": "sandbox_user", "vault_jdcdn_secret_key": "$secret"}
+{"vault_alicdn_access_key_id": "$SANDBOX_ACCESS_KEY_ID", "vault_alicdn_access_key_secret": "$secret",
+ "vault_jdcdn_username": "$SANDBOX_USERNAME", "vault_jdcdn_secret_key": "$secret"}
 JSON
   # no credentials in the environment: they come from module_defaults only; -vvv shows each module's arguments
   # (ansible-core 2.21 adds them to the result only with ANSIBLE_INJECT_INVOCATION; earlier versions always do)

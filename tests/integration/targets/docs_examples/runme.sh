@@ -18,11 +18,10 @@ trap 'stop_sandbox; rm -rf "$work"' EXIT
 . "$collection/tests/sandbox/sandbox.sh"
 # The account owns the documents' domains only: a path sent as a domain is refused.
 start_sandbox "$work/sandbox.log" --task-delay 0.5 --fail-pattern broken --domains www.example.com,static.example.cn
-A=$SANDBOX_URL
-secret='sandbox-demo-secret'
-export ALIBABA_CLOUD_ACCESS_KEY_ID=LTAIsandboxDemoKey ALIBABA_CLOUD_ACCESS_KEY_SECRET=$secret
-export JDCDN_USERNAME=sandbox_user JDCDN_SECRET_KEY=$secret
-export ALICDN_ENDPOINT=$A JDCDN_ENDPOINT=$A NO_PROXY=127.0.0.1
+# (used by lib.sh and examples_*.sh)
+# shellcheck disable=SC2034
+A=$SANDBOX_URL secret=$SANDBOX_SECRET
+use_sandbox alicdn jdcdn   # endpoints: $A, the sandbox started last
 ANSIBLE_PYTHON_INTERPRETER=$(command -v python)
 export ANSIBLE_PYTHON_INTERPRETER
 

@@ -12,11 +12,7 @@ trap 'stop_sandbox; rm -f "$sandbox_log"' EXIT
 . "$collection/tests/sandbox/sandbox.sh"
 start_sandbox "$sandbox_log" --task-delay 3 --fail-pattern broken
 sandbox=$SANDBOX_URL
-
-export JDCDN_USERNAME=sandbox_user
-export JDCDN_SECRET_KEY=sandbox-demo-secret
-export JDCDN_ENDPOINT=$sandbox
-export NO_PROXY=127.0.0.1
+use_sandbox jdcdn
 
 # The key, and today's signature (UTC+8 date) made with it: valid all day, so neither may ever be printed.
 signature=$(python - <<'PY'

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import builtins
+import errno
 import json
 import os
 import random
@@ -359,20 +361,28 @@ def test_bad_lines_are_named_by_file_and_line_and_nothing_is_sent(tmp_path):
 
 
 @pytest.mark.parametrize('problem', ['missing', 'directory', 'unreadable'])
-def test_a_file_that_cannot_be_read_fails_before_any_call_naming_the_file_and_the_fix(tmp_path, problem):
+def test_a_file_that_cannot_be_read_fails_before_any_call_naming_the_file_and_the_fix(tmp_path, monkeypatch, problem):
     listed = str(tmp_path / 'urls.txt')
     if problem == 'directory':
         (tmp_path / 'urls.txt').mkdir()
     elif problem == 'unreadable':
         write(tmp_path, PATHS[0])
         os.chmod(listed, 0)
-        if os.access(listed, os.R_OK):
-            pytest.skip('running as a user who can read any file')
+        if os.access(listed, os.R_OK):   # root reads any file: give it the error every other user gets
+            real_open = builtins.open
+
+            def denying_open(name, *args, **kwargs):
+                if name == listed:
+                    raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), name)
+                return real_open(name, *args, **kwargs)
+            monkeypatch.setattr(builtins, 'open', denying_open)
     client = FakeClient(quota=AssertionError('no call may be made'))
     done = run_fake(client, paths=PATHS[:1], paths_file=listed)
     assert done.failed and client.batches == [] and not done.result['changed']
     assert done.result['msg'].startswith('paths_file %s cannot be read: ' % listed)
     assert 'one URL a line' in done.result['msg'] and done.result['error']['action'] is None
+    if problem == 'unreadable':
+        assert ': Permission denied. Give the path' in done.result['msg']
 
 
 def test_a_relative_file_name_that_cannot_be_read_says_where_it_was_looked_for(tmp_path, monkeypatch):
