@@ -473,8 +473,9 @@ def refresh_sets(hosts, hostvars, own_host=None, own_paths=None, provider=None, 
             requests[rows[0][0]].append(request)
 
     if lacking:
-        problems.append('(%s of %s, the host running the role, %s from its own host variables and %s not used for '
-                        'other hosts: set %s for each host that asks for paths, for example in group_vars)'
+        problems.append('(%s of %s, the host running the role, %s from its own inventory variables (host or group '
+                        'vars) and %s not used for other hosts: set %s for each host that asks for paths, for example '
+                        'in group_vars)'
                         % (' and '.join(sorted(lacking)), own_host, 'comes' if len(lacking) == 1 else 'come',
                            'is' if len(lacking) == 1 else 'are', 'it' if len(lacking) == 1 else 'them'))
     result = {'alicdn': [], 'jdcdn': [], 'prefetch': requests,

@@ -33,6 +33,9 @@ _PASTED_SEPARATOR = re.compile(r'\s+(?=[Hh][Tt][Tt][Pp][Ss]?://)')
 _PLAIN_URL = re.compile(r"https?://([a-z0-9.-]+(?::[0-9]+)?)/[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*"
                         r"(?:%[0-9A-Fa-f]{2}[A-Za-z0-9\-._~!$&'()*+,;=:@/?]*)*")
 _PLAIN_TYPES = frozenset(('file', 'directory'))
+# The HOST/PATH form without a scheme (PathRules.bare_host): a name with a dot, then "/". So 'index.html' and
+# 'css/site.css' are never taken for a host, nor is a host alone ('www.example.com': write 'www.example.com/').
+_BARE_HOST_PATH = re.compile(r'[^/?#.]+(?:\.[^/?#.]+)+/')
 
 # Host names already checked, with their ASCII form (a refresh of 100,000 URLs has a handful of hosts).
 _HOSTS = {}
@@ -139,8 +142,11 @@ def normalise_path_fully(path, object_type, rules):
         scheme = scheme.lower()
         if scheme not in ('http', 'https'):
             raise ValidationError('%r must start with http:// or https://' % path)
-    elif rules.bare_host:
+    elif rules.bare_host and _BARE_HOST_PATH.match(text):
         scheme, rest = '', text
+    elif rules.bare_host:
+        raise ValidationError('%r is not a URL: it must start with http:// or https://, or be HOST/PATH (the form '
+                              'without a scheme, which needs a host name with a dot, then "/")' % path)
     else:
         raise ValidationError('%r is not a URL: it must start with http:// or https://' % path)
     host, slash, tail = rest.partition('/')

@@ -23,7 +23,9 @@ description:
     and fails naming the URLs whose prefetch failed. A prefetch takes about 5 to 30 minutes.
   - If a call fails part way, the result still lists the batches that were submitted (with their task IDs) and the URLs
     that were not, so nothing is lost silently.
-  - Besides C(https://host/path) and C(http://host/path), O(paths) may be C(host/path) without a scheme, as Alibaba accepts.
+  - Besides C(https://host/path) and C(http://host/path), O(paths) may be C(host/path) without a scheme, as Alibaba accepts
+    (Alibaba reads it as C(http://)). That form needs a host name with a dot, then C(/); C(index.html), C(css/site.css)
+    and C(www.example.com) alone are refused, naming the path, so a file name is never sent as a domain.
 author:
   - cdnops.cdn maintainers (@cdnops)
 extends_documentation_fragment:

@@ -30,7 +30,9 @@ description:
   - URLs are paced to O(domain_urls_per_minute) per domain per minute, and a C(QuotaPerMinuteExceeded.Refresh) answer
     waits for the next minute and sends the batch again, within O(pacing_timeout); every call is spaced to Alibaba's
     documented calls per second.
-  - Besides C(https://host/path) and C(http://host/path), O(paths) may be C(host/path) without a scheme, as Alibaba accepts.
+  - Besides C(https://host/path) and C(http://host/path), O(paths) may be C(host/path) without a scheme, as Alibaba accepts
+    (Alibaba reads it as C(http://)). That form needs a host name with a dot, then C(/); C(index.html), C(css/site.css)
+    and C(www.example.com) alone are refused, naming the path, so a file name is never sent as a domain.
     With O(object_type=regex) the paths are sent as written, after trimming and the host check.
 author:
   - cdnops.cdn maintainers (@cdnops)

@@ -15,7 +15,7 @@ start_sandbox() {
   shift
   python "$(dirname "${BASH_SOURCE[0]}")/cdn_sandbox.py" --port 0 "$@" >"$log" 2>&1 &
   SANDBOX_PID=$!
-  for _ in $(seq 50); do grep -q '^listening on ' "$log" && break; sleep 0.1; done
+  for _ in $(seq 50); do grep -qs '^listening on ' "$log" && break; sleep 0.1; done
   SANDBOX_URL=$(sed -n 's/^listening on //p' "$log" | head -n 1)
   if [ -z "$SANDBOX_URL" ]; then echo "the sandbox did not start:" >&2; cat "$log" >&2; return 1; fi
 }

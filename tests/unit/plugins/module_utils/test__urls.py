@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ansible_collections.cdnops.cdn.plugins.module_utils._errors import ValidationError
@@ -92,6 +94,22 @@ def test_bare_host_only_when_allowed():
     assert normalise_path('Example.com/a', 'file', BARE_HOST) == ('example.com/a', 'example.com')
     with pytest.raises(ValidationError, match="'example.com/a' is not a URL"):
         url('example.com/a')
+
+
+@pytest.mark.parametrize('raw', ['index.html', 'www.example.com', 'css/site.css', 'img/', 'example.com?x=1',
+                                 'example.com./a', '.example.com/a', '/a.html'])
+def test_the_form_without_a_scheme_needs_a_host_name_with_a_dot_then_a_slash(raw):
+    # A file name or a relative path is never sent as a domain (the vendor would refuse the whole call).
+    with pytest.raises(ValidationError, match=r"^'%s' is not a URL: .* or be HOST/PATH \(.*a host name with a dot, "
+                                              r"then \"/\"\)$" % re.escape(raw)):
+        normalise_path(raw, 'file', BARE_HOST)
+
+
+@pytest.mark.parametrize('raw, expected', [('WWW.Example.com/', 'www.example.com/'),
+                                           ('static.example.cn:8080/js/app.js', 'static.example.cn:8080/js/app.js'),
+                                           ('example.com/img/a b.png', 'example.com/img/a%20b.png')])
+def test_the_form_without_a_scheme_is_normalised_like_a_url(raw, expected):
+    assert normalise_path(raw, 'file', BARE_HOST)[0] == expected
 
 
 @pytest.mark.parametrize('raw, message', [
