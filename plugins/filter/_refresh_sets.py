@@ -299,9 +299,13 @@ def _short(value, width=80):
     return text if len(text) <= width else text[:width - 3] + '...'
 
 
+def _first(texts, separator=', '):
+    """The first SHOWN of `texts`, joined with `separator`, then how many more there are."""
+    return separator.join(texts[:SHOWN]) + (' and %d more' % (len(texts) - SHOWN) if len(texts) > SHOWN else '')
+
+
 def _quote(paths):
-    shown = ', '.join(repr(path) for path in paths[:SHOWN])
-    return shown + (' and %d more' % (len(paths) - SHOWN) if len(paths) > SHOWN else '')
+    return _first([repr(path) for path in paths])
 
 
 def _join(path, base_url):
@@ -361,8 +365,7 @@ def _host_rows(entries, provider, base_url, object_type):
                 invalid.append(str(exc))
         if invalid:
             problems.append('%d path(s) of cdn_refresh_paths cannot be sent to %s: %s' % (
-                len(invalid), provider_name, '; '.join(invalid[:SHOWN]) + (
-                    ' and %d more' % (len(invalid) - SHOWN) if len(invalid) > SHOWN else '')))
+                len(invalid), provider_name, _first(invalid, '; ')))
     if problems:
         raise _Problem('; '.join(problems))
     return rows
